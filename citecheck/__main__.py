@@ -1,0 +1,5 @@
+"""`python -m citecheck`."""
+
+from citecheck.cli import main
+
+raise SystemExit(main())
