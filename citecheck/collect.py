@@ -1,0 +1,313 @@
+"""Read the inputs a user named into `Document`s: the only module that reads inputs.
+
+An input is `-` (standard input), a file, a directory, or a glob pattern; `files_from` names a
+list of more inputs, one a line. The rules:
+
+- A file named explicitly (or matched by a glob, as the shell would have expanded it) is read
+  whatever its extension. A directory is walked, sorted, taking the files whose names end in one
+  of `extensions` (case-insensitive); hidden entries (a name starting with `.`) are skipped, and
+  symbolic links to directories are not followed, so a link loop cannot trap the walk.
+- An input that exists is taken literally even if it holds glob characters (`notes[1].md`).
+- Paths stay as the user wrote them, or as `os.path.join` built them under a named directory;
+  nothing is made absolute. A file reached twice (named and inside a named directory, or through
+  a link) is read once, the first time, judged by `os.path.realpath`.
+- A file's format comes from its suffix (Markdown, HTML, else plain text); standard input's from
+  its first characters. `input_format` overrides both.
+- Nothing an input does stops the run: a missing, unreadable, oversized, binary or undecodable
+  input becomes an `InputProblem` and the others are still read, in order. Only what makes the
+  request itself unusable raises `InputError`: an unreadable `files_from` list, standard input
+  asked for as both the list and an input, an unknown `encoding`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from citecheck.encoding import DecodeError, check_encoding, decode
+from citecheck.model import Document, Format, InputProblem
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown", ".html", ".htm", ".txt")
+"""The suffixes of the files read from a named directory."""
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+"""The largest input read, in bytes."""
+
+STDIN = "-"
+"""The input (and `files_from`) name that means standard input."""
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+"""The suffixes of files read as Markdown."""
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+"""The suffixes of files read as HTML; any other file is read as plain text."""
+
+_GLOB_CHARACTERS = frozenset("*?[")
+# An HTML document starts with a doctype, an XML declaration or a tag: `<` and a tag name followed
+# by a space, `>` or `/`, so that a Markdown autolink (`<https://…>`) is not taken for one.
+# A list of inputs written by a Windows tool may be UTF-16 (or UTF-32) with a byte order mark.
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+_HTML_START = re.compile(r"\s*<(?:!doctype\b|\?xml\b|[a-z][a-z0-9-]*(?:[\s/>]|\Z))", re.IGNORECASE)
+
+
+class InputError(Exception):
+    """The inputs cannot be read as asked (e.g. the `files_from` list is unreadable): stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What reading the inputs gave."""
+
+    documents: tuple[Document, ...]
+    """The documents read, in input order (a directory's files sorted), each file once."""
+    problems: tuple[InputProblem, ...]
+    """The inputs that could not be read, in input order."""
+
+
+def format_for(path: str) -> Format:
+    """The format a file is read as, from its suffix (case-insensitive)."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return "text"
+
+
+def sniff_format(text: str) -> Format:
+    """The format of text with no file name: HTML when it starts with markup, else Markdown."""
+    return "html" if _HTML_START.match(text) else "markdown"
+
+
+def collect(
+    inputs: Sequence[str],
+    *,
+    files_from: str | None = None,
+    extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    stdin: BinaryIO | None = None,
+    input_format: Format | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Collected:
+    """Read `inputs`, then the inputs listed in the file `files_from`, into documents.
+
+    `stdin` is read for the input `-` (and for `files_from="-"`); None means `sys.stdin.buffer`.
+    `extensions` filters the files found in directories (a leading dot is optional). With
+    `encoding`, every input is decoded strictly with it; otherwise the encoding is recognised
+    (see `citecheck.encoding`). Inputs larger than `max_bytes` are not read.
+
+    Raises `InputError` when the `files_from` list cannot be read, when standard input is asked
+    for as both the list and an input, or when `encoding` is not a known text encoding.
+    """
+    if encoding is not None:
+        try:
+            check_encoding(encoding)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+    entries = list(inputs)
+    if files_from is not None:
+        entries += _read_list(files_from, stdin)
+        if files_from == STDIN and STDIN in entries:
+            raise InputError(
+                "Standard input cannot be both the list of inputs (--files-from -) and an input."
+            )
+    reader = _Reader(
+        extensions=_normalise(extensions),
+        stdin=stdin,
+        input_format=input_format,
+        encoding=encoding,
+        max_bytes=max_bytes,
+    )
+    for entry in entries:
+        reader.add(entry)
+    return Collected(tuple(reader.documents), tuple(reader.problems))
+
+
+def _normalise(extensions: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(extensions, str):  # a lone suffix, not a sequence of one-letter suffixes
+        extensions = (extensions,)
+    return tuple("." + extension.lower().lstrip(".") for extension in extensions)
+
+
+def _read_list(files_from: str, stdin: BinaryIO | None) -> list[str]:
+    """The inputs listed in `files_from`: one a line; blank lines and `#` comments skipped."""
+    where = "standard input" if files_from == STDIN else files_from
+    try:
+        if files_from == STDIN:
+            data = _standard_input(stdin).read()
+        else:
+            with open(files_from, "rb") as stream:
+                data = stream.read()
+    except (OSError, ValueError) as exc:  # ValueError: a closed stream, a NUL in the name
+        raise InputError(f"Cannot read the list of inputs in {where}: {_reason(exc)}.") from exc
+    try:
+        # Paths are bytes on POSIX: decode them the way Python decodes file names, unless a byte
+        # order mark says how the list was written.
+        text = decode(data)[0] if data.startswith(_BOMS) else os.fsdecode(data)
+    except DecodeError as exc:
+        raise InputError(f"Cannot read the list of inputs in {where}: {exc.message}") from exc
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+class _Reader:
+    """Reads inputs one by one, remembering what it has read; collects documents and problems."""
+
+    def __init__(
+        self,
+        *,
+        extensions: tuple[str, ...],
+        stdin: BinaryIO | None,
+        input_format: Format | None,
+        encoding: str | None,
+        max_bytes: int,
+    ) -> None:
+        self.extensions = extensions
+        self.stdin = stdin
+        self.input_format = input_format
+        self.encoding = encoding
+        self.max_bytes = max_bytes
+        self.documents: list[Document] = []
+        self.problems: list[InputProblem] = []
+        self.seen: set[str] = set()
+
+    def add(self, entry: str) -> None:
+        """Read one input as named: `-`, a directory, a file, or a glob pattern."""
+        if entry == STDIN:
+            self._read_stdin()
+        elif "\x00" in entry:  # no file name holds NUL (and os functions refuse it)
+            self._problem(entry, "not-found", "No such file: the name contains a NUL character.")
+        elif os.path.isdir(entry):
+            self._walk(entry)
+        elif os.path.lexists(entry):
+            self._read_file(entry)
+        elif _GLOB_CHARACTERS.intersection(entry):
+            self._glob(entry)
+        elif self._first_time(os.path.realpath(entry)):  # report a missing file once
+            self._problem(entry, "not-found", "No such file or directory.")
+
+    def _problem(self, path: str, code: str, explanation: str) -> None:
+        self.problems.append(InputProblem(path=path, message=f"{path}: {explanation}", code=code))
+
+    def _glob(self, pattern: str) -> None:
+        matches = sorted(glob.glob(pattern, recursive=True))
+        if not matches:
+            self._problem(pattern, "no-match", "No file matches this pattern.")
+        for path in matches:
+            if os.path.isdir(path):
+                self._walk(path)
+            elif _regular_or_broken(path):
+                self._read_file(path)
+            else:
+                self._problem(path, "unreadable", "Not a regular file; name it to read it.")
+
+    def _walk(self, root: str) -> None:
+        def unreadable(error: OSError) -> None:
+            self._problem(error.filename or root, "unreadable", f"{_reason(error)}.")
+
+        # os.walk lists links to directories among `dirnames` but does not descend into them.
+        for directory, dirnames, filenames in os.walk(root, onerror=unreadable):
+            dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or not name.lower().endswith(self.extensions):
+                    continue
+                path = os.path.join(directory, name)
+                if _regular_or_broken(path):  # FIFOs and devices are left alone
+                    self._read_file(path)
+
+    def _first_time(self, key: str) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def _read_stdin(self) -> None:
+        if not self._first_time(STDIN):
+            return
+        try:
+            data = _standard_input(self.stdin).read(self.max_bytes + 1)
+        except (OSError, ValueError) as exc:  # ValueError: a closed stream
+            self._problem(STDIN, "unreadable", f"{_reason(exc)}.")
+            return
+        if len(data) > self.max_bytes:
+            self._too_large(STDIN, None)
+            return
+        self._add_document(STDIN, data, self.input_format)
+
+    def _read_file(self, path: str) -> None:
+        if not self._first_time(os.path.realpath(path)):
+            return
+        try:
+            with open(path, "rb") as stream:
+                size = os.fstat(stream.fileno()).st_size  # 0 for pipes: the capped read decides
+                if size > self.max_bytes:
+                    self._too_large(path, size)
+                    return
+                data = stream.read(self.max_bytes + 1)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                self._problem(path, "not-found", "A symbolic link to a file that does not exist.")
+            else:
+                self._problem(path, "not-found", "No such file or directory.")
+            return
+        except OSError as exc:
+            self._problem(path, "unreadable", f"{_reason(exc)}.")
+            return
+        if len(data) > self.max_bytes:
+            self._too_large(path, None)
+            return
+        self._add_document(path, data, self.input_format or format_for(path))
+
+    def _too_large(self, path: str, size: int | None) -> None:
+        actual = f" ({size:,} bytes)" if size is not None else ""
+        self._problem(
+            path,
+            "too-large",
+            f"Larger than the limit of {self.max_bytes:,} bytes{actual}; not read.",
+        )
+
+    def _add_document(self, path: str, data: bytes, fmt: Format | None) -> None:
+        try:
+            text, encoding = decode(data, self.encoding)
+        except DecodeError as exc:
+            self._problem(path, exc.code, exc.message)
+            return
+        self.documents.append(
+            Document(
+                path=path,
+                format=fmt if fmt is not None else sniff_format(text),
+                text=text,
+                encoding=encoding,
+            )
+        )
+
+
+def _standard_input(stdin: BinaryIO | None) -> BinaryIO:
+    """`stdin`, else the process's standard input; OSError when there is none."""
+    if stdin is not None:
+        return stdin
+    stream: BinaryIO | None = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise OSError("No standard input")
+    return stream
+
+
+def _regular_or_broken(path: str) -> bool:
+    """Whether a listed `path` is a regular file, or a link that leads nowhere (broken, looping).
+
+    Those are read (a bad link is worth reporting); FIFOs and devices nobody named are not, as
+    reading them could block or never end.
+    """
+    return os.path.isfile(path) or not os.path.exists(path)
+
+
+def _reason(exc: Exception) -> str:
+    """The operating system's words for `exc` (`Permission denied`), else its message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
