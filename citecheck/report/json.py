@@ -1,0 +1,70 @@
+"""The JSON report: one object, versioned (`schema_version`), documented in docs/json.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from citecheck._version import __version__
+from citecheck.model import Citation, ExtractReport, Span
+
+SCHEMA_VERSION = 1
+
+
+def _position(span: Span | None, prefix: str) -> dict[str, int | None]:
+    if span is None:
+        return {f"{prefix}line": None, f"{prefix}column": None}
+    return {f"{prefix}line": span.line, f"{prefix}column": span.column}
+
+
+def citation_object(citation: Citation) -> dict[str, Any]:
+    """One citation as a JSON object."""
+    span = citation.span
+    return {
+        "kind": citation.kind,
+        "path": citation.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "offset": span.start,
+        "end_offset": span.end,
+        "text": citation.text,
+        "url": citation.url,
+        "form": citation.form,
+        "url_raw": citation.url_raw,
+        **_position(citation.url_span, "url_"),
+        "title": citation.title,
+        "local": citation.local,
+        "invalid": citation.invalid,
+        "label": citation.label,
+        "in_code": citation.in_code,
+        "source": citation.source,
+    }
+
+
+def to_object(report: ExtractReport) -> dict[str, Any]:
+    """The report as plain JSON-able data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "citecheck", "version": __version__},
+        "documents": [
+            {
+                "path": d.path,
+                "format": d.format,
+                "encoding": d.encoding,
+                "citations": d.citations,
+                "ignored": d.ignored,
+            }
+            for d in report.documents
+        ],
+        "citations": [citation_object(c) for c in report.citations],
+        "problems": [
+            {"path": p.path, "code": p.code, "message": p.message} for p in report.problems
+        ],
+    }
+
+
+def render(report: ExtractReport) -> str:
+    """The report as JSON text (UTF-8 friendly: non-ASCII is kept, not escaped)."""
+    return json.dumps(to_object(report), ensure_ascii=False, indent=2) + "\n"

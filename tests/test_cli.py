@@ -1,0 +1,169 @@
+"""The command line: output formats, inputs, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from citecheck.cli import main
+
+ROOT = Path(__file__).parent.parent
+ARTICLE = ROOT / "examples" / "lo-2025-us-russia-ukraine-appeasement.txt"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_json_on_the_reference_article(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["extract", "--format", "json", str(ARTICLE)], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert report["schema_version"] == 1
+    (citation,) = report["citations"]
+    assert citation["kind"] == "link"
+    assert citation["path"] == str(ARTICLE)
+    assert (citation["line"], citation["column"]) == (78, 536)
+    assert (citation["text"], citation["url"]) == ("www.gov.br", "https://www.gov.br")
+    assert report["documents"][0]["format"] == "text"
+
+
+def test_extract_table_lists_location_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["extract", str(ARTICLE)], capsys)
+    assert code == 0
+    assert "78:536" in out
+    assert "https://www.gov.br" in out
+    assert "1 citation in 1 document" in out
+
+
+def test_table_escapes_terminal_control_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "evil.html"
+    article.write_text('<a href="https://a.org/x">\x1b[2Jred\u202eevil</a>', encoding="utf-8")
+    code, out, _ = run(["extract", str(article)], capsys)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "\\x1b[2Jred\\u202eevil" in out
+
+
+def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.json"
+    code, out, _ = run(["extract", "--format", "json", "-o", str(target), str(ARTICLE)], capsys)
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["citations"][0]["line"] == 78
+
+
+def test_unwritable_output_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        ["extract", "-o", str(tmp_path / "no" / "such" / "dir.json"), str(ARTICLE)], capsys
+    )
+    assert code == 2
+    assert "cannot write" in err
+
+
+def test_unreadable_input_is_reported_and_the_rest_still_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("https://a.org/x\n", encoding="utf-8")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, out, err = run(
+        ["extract", "--format", "json", str(binary), str(tmp_path / "gone.md"), str(good)], capsys
+    )
+    assert code == 2
+    report = json.loads(out)
+    assert [c["url"] for c in report["citations"]] == ["https://a.org/x"]
+    assert {(p["path"], p["code"]) for p in report["problems"]} == {
+        (str(binary), "binary"),
+        (str(tmp_path / "gone.md"), "not-found"),
+    }
+    assert str(binary) in err
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    stdin = io.TextIOWrapper(io.BytesIO("見https://a.org/x。\n".encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(["extract", "--format", "json", "-"], capsys)
+    assert code == 0
+    (citation,) = json.loads(out)["citations"]
+    assert (citation["path"], citation["column"], citation["url"]) == ("-", 2, "https://a.org/x")
+
+
+def test_base_url_resolves_relative_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "p.html"
+    page.write_text('<a href="../x.html">x</a>', encoding="utf-8")
+    code, out, _ = run(
+        ["extract", "--format", "json", "--base-url", "https://s.org/a/b/", str(page)], capsys
+    )
+    assert code == 0
+    assert json.loads(out)["citations"][0]["url"] == "https://s.org/a/x.html"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["extract"],
+        ["extract", "--base-url", "not a url", "x.md"],
+        ["extract", "--encoding", "no-such-codec", "x.md"],
+        ["extract", "--extensions", ",", "x.md"],
+        ["extract", "--files-from", "/nonexistent/list.txt"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("citecheck: error:")
+
+
+def test_bad_flag_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["extract", "--no-such-flag", "x.md"])
+    assert stopped.value.code == 2
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([], capsys)
+    assert code == 2
+    assert "extract" in out
+
+
+def test_python_dash_m_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "citecheck", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("citecheck ")
+
+
+def test_version_and_help_do_not_load_the_parsers() -> None:
+    # `--version` and `--help` must answer at once: none of the heavy modules may be imported.
+    probe = (
+        "import sys, contextlib, io\n"
+        "from citecheck.cli import main\n"
+        "for argv in (['--version'], ['--help'], ['extract', '--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(argv)\n"
+        "heavy = [m for m in ('rich', 'markdown_it', 'citecheck.extract', 'html.parser')\n"
+        "         if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
