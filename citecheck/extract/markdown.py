@@ -373,7 +373,8 @@ def _anchor_text(children: list[Token], index: int) -> str:
     """The text of a link whose `link_open` is at `index`."""
     parts: list[str] = []
     depth = 0
-    for child in children[index:]:
+    for position in range(index, len(children)):  # not children[index:]: no copy per link
+        child = children[position]
         if child.type == "link_open":
             depth += 1
         elif child.type == "link_close":

@@ -41,13 +41,13 @@ def _document_table(path: str, citations: list[Citation]) -> Table:
     table = Table(
         title=Text(terminal_safe(path), style="bold"),
         title_justify="left",
-        expand=False,
+        expand=True,
         show_lines=False,
     )
     table.add_column("Line:Col", justify="right", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("Text", overflow="fold", max_width=40)
-    table.add_column("Target", overflow="fold")
+    table.add_column("Text", overflow="fold", ratio=1, max_width=32)
+    table.add_column("Target", overflow="fold", ratio=3, min_width=24)
     for citation in citations:
         kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
         if citation.in_code:
@@ -55,7 +55,8 @@ def _document_table(path: str, citations: list[Citation]) -> Table:
         table.add_row(
             f"{citation.span.line}:{citation.span.column}",
             Text(kind, style=_FORM_STYLE.get(citation.form, "")),
-            Text(terminal_safe(citation.text)),
+            # Bare URLs and autolinks have no text of their own: do not print the URL twice.
+            Text("") if citation.text == citation.url_raw else Text(terminal_safe(citation.text)),
             _target(citation),
         )
     return table
