@@ -152,3 +152,10 @@ def test_bad_port_is_invalid() -> None:
     assert target is not None
     assert target.url is None
     assert target.invalid
+
+
+def test_scheme_relative_target_that_cannot_be_joined_is_invalid() -> None:
+    target = interpret("//[::1", "https://a.org/")
+    assert target is not None
+    assert target.url is None
+    assert target.invalid
