@@ -55,8 +55,8 @@ def _document_table(path: str, citations: list[Citation]) -> Table:
         table.add_row(
             f"{citation.span.line}:{citation.span.column}",
             Text(kind, style=_FORM_STYLE.get(citation.form, "")),
-            # Bare URLs and autolinks have no text of their own: do not print the URL twice.
-            Text("") if citation.text == citation.url_raw else Text(terminal_safe(citation.text)),
+            # Bare URLs and autolinks have no text of their own: do not print the same URL twice.
+            Text("") if citation.text == citation.url else Text(terminal_safe(citation.text)),
             _target(citation),
         )
     return table

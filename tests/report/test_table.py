@@ -61,3 +61,9 @@ def test_terminal_safe() -> None:
     assert terminal_safe("a\x1b[31mb\tc\nd\u2066") == "a\\x1b[31mb\\tc\\nd\\u2066"
     assert terminal_safe("line\nbreak", keep_newlines=True) == "line\nbreak"
     assert terminal_safe("中文 é “quotes”") == "中文 é “quotes”"
+
+
+def test_text_cell_is_left_empty_only_when_it_repeats_the_target() -> None:
+    out = table.render(report_for("https://a.org/x and www.gov.br\n"), width=200)
+    assert out.count("https://a.org/x") == 1
+    assert "www.gov.br" in out.replace("https://www.gov.br", "")
