@@ -130,7 +130,7 @@ def _locate(source: str, piece: str, cursor: int | None) -> int:
     return len(source) - len(source.lstrip(" \t"))
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Definition:
     """Where a reference definition writes its URL."""
 
@@ -203,16 +203,19 @@ class _Reader:
         url_span = self.context.span(raw_start, raw_end)
         key = str(meta.get("id", label))
         self.definitions.setdefault(key, _Definition(url_raw, result.str, url_span))
-        self._add(
-            start=opening,
-            end=result.pos,
-            form="definition",
-            url_raw=url_raw,
-            url_written=result.str,
-            url_span=url_span,
-            text=label,
-            title=str(meta.get("title") or "") or None,
-            label=label,
+        self._keep(
+            make_link(
+                self.context,
+                start=opening,
+                end=result.pos,
+                form="definition",
+                url_raw=url_raw,
+                url_written=result.str,
+                url_span=url_span,
+                text=label,
+                title=str(meta.get("title") or "") or None,
+                label=label,
+            )
         )
 
     def _code_block(self, token: Token) -> None:
@@ -286,13 +289,16 @@ class _Reader:
             if str(href).startswith("mailto:") and not url_raw.lower().startswith("mailto:"):
                 written = "mailto:" + url_raw
             url_start = mapping(start + 1)
-            self._add(
-                start=mapping(start),
-                end=mapping(start) + len(content[start:end]),
-                form="autolink",
-                url_raw=url_raw,
-                url_written=written,
-                url_span=self.context.span(url_start, url_start + len(url_raw)),
+            self._keep(
+                make_link(
+                    self.context,
+                    start=mapping(start),
+                    end=mapping(start) + len(content[start:end]),
+                    form="autolink",
+                    url_raw=url_raw,
+                    url_written=written,
+                    url_span=self.context.span(url_start, url_start + len(url_raw)),
+                )
             )
             return
         image = token.type == "image"
@@ -319,20 +325,22 @@ class _Reader:
                 url_raw = content[raw_start:raw_end]
                 doc_start = mapping(raw_start)
                 url_span = self.context.span(doc_start, doc_start + len(url_raw))
-        self._add(
-            start=mapping(start),
-            end=mapping(end),
-            form="image" if image else form,
-            url_raw=url_raw,
-            url_written=written,
-            url_span=url_span,
-            text=text,
-            title=str(title) if title else None,
-            label=str(label) if label is not None else None,
+        self._keep(
+            make_link(
+                self.context,
+                start=mapping(start),
+                end=mapping(end),
+                form="image" if image else form,
+                url_raw=url_raw,
+                url_written=written,
+                url_span=url_span,
+                text=text,
+                title=str(title) if title else None,
+                label=str(label) if label is not None else None,
+            )
         )
 
-    def _add(self, **fields: object) -> None:
-        citation = make_link(self.context, **fields)  # type: ignore[arg-type]
+    def _keep(self, citation: Citation | None) -> None:
         if citation is not None:
             self.citations.append(citation)
 
