@@ -17,7 +17,6 @@ URLs count.
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from markdown_it.token import Token
 from citecheck.extract import html
 from citecheck.extract.directives import Directive
 from citecheck.extract.links import Context, make_link
+from citecheck.extract.sourcemap import InlineMap, locate
 from citecheck.extract.text import extract_bare
 from citecheck.model import Citation, LinkForm, Span
 
@@ -67,69 +67,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-class _InlineMap:
-    """Maps offsets in a block's inline source to offsets in the document."""
-
-    __slots__ = ("_content_starts", "_doc_starts")
-
-    def __init__(
-        self, context: Context, content: str, first_line: int, cursors: dict[int, int] | None
-    ) -> None:
-        self._content_starts: list[int] = []
-        self._doc_starts: list[int] = []
-        lines = context.lines
-        offset = 0
-        for index, piece in enumerate(content.split("\n")):
-            line = min(first_line + index, lines.line_count)
-            source = lines.line_text(line)
-            column = _locate(source, piece, cursors.get(line, 0) if cursors is not None else None)
-            if cursors is not None:
-                cursors[line] = column + len(piece)
-            self._content_starts.append(offset)
-            self._doc_starts.append(lines.line_start(line) + column)
-            offset += len(piece) + 1
-
-    def __call__(self, offset: int) -> int:
-        index = bisect.bisect_right(self._content_starts, offset) - 1
-        return self._doc_starts[index] + offset - self._content_starts[index]
-
-    def pieces(self, start: int, end: int) -> Iterable[tuple[int, int]]:
-        """The document ranges of content[start:end], one per line."""
-        index = bisect.bisect_right(self._content_starts, start) - 1
-        while start < end:
-            line_end = (
-                self._content_starts[index + 1] - 1
-                if index + 1 < len(self._content_starts)
-                else end
-            )
-            stop = min(end, line_end)
-            if stop > start:
-                yield self(start), self(start) + stop - start
-            index += 1
-            start = line_end + 1
-
-
-def _locate(source: str, piece: str, cursor: int | None) -> int:
-    """The column (0-based) where a line of inline source stands in its document line.
-
-    A block's inline source line is the document line less a container prefix and, for the last
-    line or a heading, trailing white space or `#`s. Table cells (`cursor` given) are found left
-    to right. Where tabs were expanded the leading white space differs: we line up the rest.
-    """
-    if cursor is None:
-        trimmed = piece.rstrip(" \t")
-        if trimmed and source.rstrip(" \t").endswith(trimmed):
-            return len(source.rstrip(" \t")) - len(trimmed)
-    found = source.find(piece, cursor or 0)
-    if found >= 0:
-        return found
-    stripped = piece.lstrip(" \t")
-    found = source.find(stripped, cursor or 0) if stripped else -1
-    if found >= 0:
-        return found - (len(piece) - len(stripped))
-    return len(source) - len(source.lstrip(" \t"))
-
-
 @dataclass(frozen=True, slots=True)
 class _Definition:
     """Where a reference definition writes its URL."""
@@ -155,7 +92,7 @@ class _Reader:
         env: dict[str, object] = {}
         tokens = self.md.parse(self.context.document.text, env)
         table_depth = 0
-        uses: list[tuple[Token, _InlineMap, StateInline]] = []
+        uses: list[tuple[Token, InlineMap, StateInline]] = []
         for token in tokens:
             if token.type == "table_open":
                 table_depth += 1
@@ -165,7 +102,7 @@ class _Reader:
                 self._definition(token)
             elif token.type == "inline" and token.map is not None:
                 cursors = self.cell_cursors if table_depth else None
-                mapping = _InlineMap(self.context, token.content, token.map[0] + 1, cursors)
+                mapping = InlineMap(self.context, token.content, token.map[0] + 1, cursors)
                 state = StateInline(token.content, self.md, env, [])
                 uses.append((token, mapping, state))
             elif token.type in ("fence", "code_block") and token.map is not None:
@@ -223,7 +160,7 @@ class _Reader:
             return
         first = token.map[0] + (2 if token.type == "fence" else 1)
         content = token.content.removesuffix("\n")
-        mapping = _InlineMap(self.context, content, first, None)
+        mapping = InlineMap(self.context, content, first, None)
         for start, end in mapping.pieces(0, len(content)):
             self.citations.extend(extract_bare(self.context, start, end, in_code=True))
 
@@ -232,7 +169,7 @@ class _Reader:
         lines = self.context.lines
         first, last = token.map[0] + 1, min(token.map[1], lines.line_count)
         content = token.content.removesuffix("\n")
-        column = _locate(lines.line_text(first), content.split("\n", 1)[0], None)
+        column = locate(lines.line_text(first), content.split("\n", 1)[0], None)
         start = lines.line_start(first) + column
         end = lines.line_start(last) + len(lines.line_text(last))
         self._html(start, end)
@@ -244,7 +181,7 @@ class _Reader:
 
     # -- inline -------------------------------------------------------------------------------
 
-    def _inline(self, token: Token, mapping: _InlineMap, state: StateInline) -> None:
+    def _inline(self, token: Token, mapping: InlineMap, state: StateInline) -> None:
         content = token.content
         covered: list[tuple[int, int]] = []
         children = token.children or []
@@ -278,7 +215,7 @@ class _Reader:
         start: int,
         end: int,
         content: str,
-        mapping: _InlineMap,
+        mapping: InlineMap,
         state: StateInline,
     ) -> None:
         href = token.attrGet("href") if token.type == "link_open" else token.attrGet("src")
