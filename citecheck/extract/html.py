@@ -253,21 +253,18 @@ class _Reader(HTMLParser):
         title: str | None,
     ) -> Citation | None:
         url_raw = self._text[value[0] : value[1]]
-        try:
-            return make_link(
-                self._context,
-                start=start,
-                end=end,
-                form=form,
-                url_raw=url_raw,
-                url_written=html.unescape(url_raw),
-                url_span=self._span(*value),
-                text=text,
-                title=title,
-                base_url=self._base,
-            )
-        except ValueError:  # urljoin refuses some targets (`//[x`); not a link we can report
-            return None
+        return make_link(
+            self._context,
+            start=start,
+            end=end,
+            form=form,
+            url_raw=url_raw,
+            url_written=html.unescape(url_raw),
+            url_span=self._span(*value),
+            text=text,
+            title=title,
+            base_url=self._base,
+        )
 
     def _add(self, citation: Citation | None) -> None:
         if citation is not None:
