@@ -73,8 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--extensions",
         metavar="LIST",
-        default=".md,.markdown,.html,.htm,.txt",
-        help="file suffixes taken from directories (default: %(default)s)",
+        help="comma-separated file suffixes taken from directories "
+        "(default: .md,.markdown,.html,.htm,.txt)",
     )
     extract.add_argument(
         "--input-format",
@@ -104,11 +104,16 @@ def _base_url(value: str | None) -> str | None:
     return value
 
 
-def _extensions(value: str) -> tuple[str, ...]:
-    items = [item.strip().lower() for item in value.split(",") if item.strip()]
+def _extensions(value: str | None) -> tuple[str, ...]:
+    """The suffixes to take from directories; `collect` adds dots and lowers the case."""
+    from citecheck.collect import DEFAULT_EXTENSIONS
+
+    if value is None:
+        return DEFAULT_EXTENSIONS
+    items = tuple(item.strip() for item in value.split(",") if item.strip())
     if not items:
         raise UsageError("--extensions needs at least one suffix, such as .md")
-    return tuple(item if item.startswith(".") else "." + item for item in items)
+    return items
 
 
 def _run_extract(options: argparse.Namespace) -> int:
@@ -118,13 +123,6 @@ def _run_extract(options: argparse.Namespace) -> int:
     if not options.paths and not options.files_from:
         raise UsageError("nothing to read: name a file, a directory, a glob, or - for stdin")
     input_format = None if options.input_format == "auto" else options.input_format
-    if options.encoding is not None:
-        from citecheck.encoding import check_encoding
-
-        try:
-            check_encoding(options.encoding)
-        except ValueError as error:
-            raise UsageError(f"--encoding: {error}") from None
     try:
         report = extract_paths(
             options.paths,

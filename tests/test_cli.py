@@ -167,3 +167,24 @@ def test_version_and_help_do_not_load_the_parsers() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_extensions_help_names_the_real_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from citecheck.collect import DEFAULT_EXTENSIONS
+
+    with pytest.raises(SystemExit):
+        main(["extract", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {','.join(DEFAULT_EXTENSIONS)})" in help_text
+
+
+def test_extensions_flag_filters_directories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("https://a.org/md\n", encoding="utf-8")
+    (tmp_path / "b.RST").write_text("https://a.org/rst\n", encoding="utf-8")
+    code, out, _ = run(
+        ["extract", "--format", "json", "--extensions", "rst", str(tmp_path)], capsys
+    )
+    assert code == 0
+    assert [c["url"] for c in json.loads(out)["citations"]] == ["https://a.org/rst"]
