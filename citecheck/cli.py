@@ -20,7 +20,8 @@ from citecheck._version import __version__
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --version 9 ms
 
 if TYPE_CHECKING:
-    from citecheck.model import ExtractReport
+    from citecheck.model import ExtractReport, Kind
+    from citecheck.publishers import Registry
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -87,7 +88,72 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="decode every input with this encoding (default: detect)",
     )
+    extract.add_argument(
+        "--min-confidence",
+        metavar="X",
+        default="0",
+        help="report only citations found with at least this confidence, 0-1 (default: 0)",
+    )
+    extract.add_argument(
+        "--kind",
+        metavar="LIST",
+        help="report only these kinds, comma-separated: link, reference, credit, republication, "
+        "quote (default: all)",
+    )
+    extract.add_argument(
+        "--all-links",
+        action="store_true",
+        help="also report what lies outside an HTML page's article body (navigation, footers, "
+        'related stories), marked "role": "boilerplate"',
+    )
+    extract.add_argument(
+        "--scare-quotes",
+        action="store_true",
+        help="also report scare quotes (words in quotation marks that quote no one)",
+    )
+    extract.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read this configuration file (default: ./citecheck.toml, else "
+        "[tool.citecheck] in ./pyproject.toml)",
+    )
     return parser
+
+
+def _confidence(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise UsageError(f"--min-confidence: {value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise UsageError(f"--min-confidence: {value} is not between 0 and 1")
+    return number
+
+
+_KINDS = ("link", "reference", "credit", "republication", "quote")
+
+
+def _kinds(value: str | None) -> list[Kind] | None:
+    if value is None:
+        return None
+    kinds: list[Kind] = []
+    for item in (item.strip() for item in value.split(",")):
+        if item not in _KINDS:
+            raise UsageError(f"--kind: unknown kind {item!r} (known: {', '.join(_KINDS)})")
+        kinds.append(item)  # type: ignore[arg-type]  # checked against _KINDS just above
+    return kinds
+
+
+def _registry(path: str | None) -> Registry:
+    from citecheck.config import ConfigError, load
+    from citecheck.publishers import RegistryError, default_registry
+
+    try:
+        config = load(path)
+        registry = default_registry()
+        return registry.extended(config.publishers) if config.publishers else registry
+    except (ConfigError, RegistryError) as error:
+        raise UsageError(str(error)) from None
 
 
 def _base_url(value: str | None) -> str | None:
@@ -123,6 +189,9 @@ def _run_extract(options: argparse.Namespace) -> int:
     if not options.paths and not options.files_from:
         raise UsageError("nothing to read: name a file, a directory, a glob, or - for stdin")
     input_format = None if options.input_format == "auto" else options.input_format
+    registry = _registry(options.config)
+    kinds = _kinds(options.kind)
+    min_confidence = _confidence(options.min_confidence)
     try:
         report = extract_paths(
             options.paths,
@@ -133,6 +202,11 @@ def _run_extract(options: argparse.Namespace) -> int:
             input_format=input_format,
             encoding=options.encoding,
             stdin=sys.stdin.buffer,
+            registry=registry,
+            min_confidence=min_confidence,
+            all_links=options.all_links,
+            scare_quotes=options.scare_quotes,
+            kinds=kinds,
         )
     except InputError as error:
         raise UsageError(str(error)) from None

@@ -13,8 +13,10 @@ from typing import Literal
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
 
-Kind = Literal["link"]
-"""What a citation is. Later stages add `reference`, `credit`, `republication` and `quote`."""
+Kind = Literal["link", "reference", "credit", "republication", "quote"]
+"""What a citation is: a link, a source named in words (`reference`), a photo credit, dateline or
+byline (`credit`), a note that the article was first published elsewhere (`republication`), or a
+quotation (`quote`)."""
 
 LinkForm = Literal[
     "inline",
@@ -29,6 +31,38 @@ LinkForm = Literal[
     "html-q",
 ]
 """How a link was written, so that an editor (and `citecheck fix`) knows what to change."""
+
+CitationForm = Literal[
+    # reference
+    "see",
+    "parenthetical",
+    "source",
+    "according-to",
+    "reported",
+    "told",
+    "reporter",
+    "document-title",
+    # credit
+    "photo",
+    "dateline",
+    "byline",
+    # republication
+    "originally-published",
+    "reprinted",
+    "original-title",
+    "permission",
+    "original-link",
+    # quote
+    "attributed",
+    "unattributed",
+    "scare",
+]
+"""How a source named in words was written (docs/extraction.md lists every form)."""
+
+Form = LinkForm | CitationForm
+
+Role = Literal["body", "boilerplate"]
+"""Where a citation stands: in the article, or in site chrome (navigation, footers, sidebars)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +110,14 @@ class Citation:
     source: str
     """The document text at `span`, exactly."""
     text: str
-    """The anchor or alt text, or the URL as written when there is none."""
+    """Links: the anchor or alt text, or the URL as written when there is none. Other kinds: what
+    the citation says, without its brackets or quotation marks, white space collapsed."""
     url: str | None
-    """The absolute URL, or None for a local link or a URL that is not valid."""
-    form: LinkForm
-    """How the link was written."""
-    url_raw: str
+    """The absolute URL, or None for a local link, a URL that is not valid, or a citation in
+    words that names no URL."""
+    form: Form
+    """How the citation was written."""
+    url_raw: str | None = None
     """The link target exactly as written in the source (escapes and entities not decoded)."""
     url_span: Span | None = None
     """Where `url_raw` is written; for a reference-style use, in its definition. None if unknown."""
@@ -95,6 +131,26 @@ class Citation:
     """For reference-style links and definitions: the reference label."""
     in_code: bool = False
     """True when found inside code (only reported when code is included)."""
+    publisher: str | None = None
+    """Who published the source: the registry's canonical name when known, else as written."""
+    domain: str | None = None
+    """The publisher's web domain (with a path prefix for some, `gov.br/planalto`), when known."""
+    date: str | None = None
+    """The date cited, ISO 8601 with the precision written (`2025`, `2025-03`, `2025-03-11`)."""
+    author: str | None = None
+    """For credits and bylines: the photographer, reporter, author or account holder."""
+    confidence: float = 1.0
+    """How sure extraction is that this is what `kind` says (0-1); links are certain."""
+    attributed_to: str | None = None
+    """For quotes: the speaker or source the article attributes the words to."""
+    reference: Citation | None = None
+    """For quotes: the reference citation the article ties the words to, if any."""
+    role: Role = "body"
+    """`boilerplate` for what stands outside an HTML page's article body (site chrome)."""
+    link_missing: bool = False
+    """For republication notes: the note points at the original ("原文按此") but has no link."""
+    note: str | None = None
+    """A remark for the editor (why a quote is not attributed, what is missing)."""
 
 
 @dataclass(frozen=True, slots=True)

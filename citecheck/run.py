@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
 from citecheck.extract import extract
-from citecheck.model import Citation, DocumentSummary, ExtractReport, Format
+from citecheck.model import Citation, DocumentSummary, ExtractReport, Format, Kind
+from citecheck.publishers import Registry
 
 
 def extract_paths(
@@ -20,10 +21,17 @@ def extract_paths(
     input_format: Format | None = None,
     encoding: str | None = None,
     stdin: BinaryIO | None = None,
+    registry: Registry | None = None,
+    min_confidence: float = 0.0,
+    all_links: bool = False,
+    scare_quotes: bool = False,
+    kinds: Sequence[Kind] | None = None,
 ) -> ExtractReport:
     """Read the inputs and extract every citation, without any network access.
 
     Inputs that cannot be read are listed in `ExtractReport.problems`; the others are all read.
+    What is reported: citations of `kinds` (all by default) with at least `min_confidence`; site
+    chrome (`role="boilerplate"`) only with `all_links`; scare quotes only with `scare_quotes`.
     """
     collected = collect(
         inputs,
@@ -36,7 +44,17 @@ def extract_paths(
     summaries: list[DocumentSummary] = []
     citations: list[Citation] = []
     for document in collected.documents:
-        found, ignored = extract(document, base_url=base_url, include_code=include_code)
+        found, ignored = extract(
+            document, base_url=base_url, include_code=include_code, registry=registry
+        )
+        found = [
+            c
+            for c in found
+            if c.confidence >= min_confidence
+            and (all_links or c.role == "body")
+            and (scare_quotes or c.form != "scare")
+            and (kinds is None or c.kind in kinds)
+        ]
         summaries.append(
             DocumentSummary(document.path, document.format, document.encoding, len(found), ignored)
         )

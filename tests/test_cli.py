@@ -26,12 +26,80 @@ def test_extract_json_on_the_reference_article(capsys: pytest.CaptureFixture[str
     assert code == 0
     report = json.loads(out)
     assert report["schema_version"] == 1
-    (citation,) = report["citations"]
-    assert citation["kind"] == "link"
+    (citation,) = [c for c in report["citations"] if c["kind"] == "link"]
     assert citation["path"] == str(ARTICLE)
     assert (citation["line"], citation["column"]) == (78, 536)
     assert (citation["text"], citation["url"]) == ("www.gov.br", "https://www.gov.br")
     assert report["documents"][0]["format"] == "text"
+    kinds = {c["kind"] for c in report["citations"]}
+    assert kinds == {"link", "reference", "credit", "republication", "quote"}
+    assert not [c for c in report["citations"] if c["form"] == "scare"]
+
+
+def test_min_confidence_and_kind_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["extract", "--format", "json", "--kind", "reference,quote", "--min-confidence", "0.9",
+         str(ARTICLE)],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    found = json.loads(out)["citations"]
+    assert {c["kind"] for c in found} == {"reference"}  # every quote here is below 0.9
+    assert all(c["confidence"] >= 0.9 for c in found)
+    assert len(found) == 5
+
+
+def test_scare_quotes_flag_adds_them(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["extract", "--format", "json", "--scare-quotes", str(ARTICLE)], capsys)
+    assert code == 0
+    scare = [c["text"] for c in json.loads(out)["citations"] if c["form"] == "scare"]
+    assert "apology" in scare
+    assert "Greater Russia" in scare
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--min-confidence", "2"], "not between 0 and 1"),
+        (["--min-confidence", "x"], "is not a number"),
+        (["--kind", "links"], "unknown kind 'links'"),
+    ],
+)
+def test_bad_filters_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    code, _, err = run(["extract", *flags, str(ARTICLE)], capsys)
+    assert code == 2
+    assert message in err
+
+
+def test_user_publisher_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "citecheck.toml"
+    config.write_text(
+        '[[publishers]]\nname = "Riverside Gazette"\ntype = "newspaper"\n'
+        'domains = ["riverside.example"]\naliases = ["Riverside Gazette"]\n',
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("Floods closed the bridge (Riverside Gazette, 3 May 2025).\n")
+    code, out, _ = run(
+        ["extract", "--format", "json", "--config", str(config), str(article)], capsys
+    )
+    assert code == 0
+    (reference,) = json.loads(out)["citations"]
+    assert (reference["publisher"], reference["domain"], reference["date"]) == (
+        "Riverside Gazette",
+        "riverside.example",
+        "2025-05-03",
+    )
+
+
+def test_broken_config_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "citecheck.toml"
+    config.write_text("publishers = [", encoding="utf-8")
+    code, _, err = run(["extract", "--config", str(config), str(ARTICLE)], capsys)
+    assert code == 2
+    assert "not valid TOML" in err
 
 
 def test_extract_table_lists_location_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,7 +107,10 @@ def test_extract_table_lists_location_and_summary(capsys: pytest.CaptureFixture[
     assert code == 0
     assert "78:536" in out
     assert "https://www.gov.br" in out
-    assert "1 citation in 1 document" in out
+    summary = " ".join(out.split()[-15:])  # the console may wrap the summary line
+    assert summary == (
+        "31 citations in 1 document: 1 link, 5 references, 5 credits, 1 republication, 19 quotes"
+    )
 
 
 def test_table_escapes_terminal_control_sequences(
@@ -59,7 +130,8 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(["extract", "--format", "json", "-o", str(target), str(ARTICLE)], capsys)
     assert code == 0
     assert out == ""
-    assert json.loads(target.read_text(encoding="utf-8"))["citations"][0]["line"] == 78
+    found = json.loads(target.read_text(encoding="utf-8"))["citations"]
+    assert [c["line"] for c in found if c["kind"] == "link"] == [78]
 
 
 def test_unwritable_output_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from citecheck.extract.directives import Directive, find_directives
 from citecheck.extract.links import Context, make_link
+from citecheck.extract.prose import BLOCK_TAGS, show
 from citecheck.extract.text import extract_bare
 from citecheck.model import Citation, LinkForm, Span
 
@@ -61,15 +62,29 @@ _CITE_FORMS: dict[str, LinkForm] = {"blockquote": "html-blockquote", "q": "html-
 _WANTED = frozenset({"href", "src", "cite", "alt", "title"})
 
 
-def extract(context: Context) -> tuple[list[Citation], list[Directive]]:
-    """Every link in an HTML document, and the directive comments in it."""
-    return extract_fragment(context, 0, len(context.document.text))
+def extract(context: Context) -> tuple[list[Citation], list[Directive], str]:
+    """Every link in an HTML document, the directive comments in it, and its prose view."""
+    text = context.document.text
+    fragment = extract_fragment(context, 0, len(text))
+    return fragment.citations, fragment.directives, show(text, fragment.prose, fragment.breaks)
 
 
-def extract_fragment(
-    context: Context, start: int, end: int
-) -> tuple[list[Citation], list[Directive]]:
-    """The links and directives of the HTML in `context.document.text[start:end]`.
+@dataclass(slots=True)
+class Fragment:
+    """What reading a stretch of HTML found."""
+
+    citations: list[Citation] = field(default_factory=list)
+    """The links, in the order read."""
+    directives: list[Directive] = field(default_factory=list)
+    """The directive comments."""
+    prose: list[tuple[int, int]] = field(default_factory=list)
+    """The runs of text a reader reads (not code, scripts, the head), as document offsets."""
+    breaks: list[int] = field(default_factory=list)
+    """Where block tags stand: each ends a paragraph of prose."""
+
+
+def extract_fragment(context: Context, start: int, end: int) -> Fragment:
+    """The links, directives and prose of the HTML in `context.document.text[start:end]`.
 
     Offsets are into the whole document text. A `<base href>` counts within this call only; a link
     whose `</a>` lies beyond `end` takes the text found up to `end`.
@@ -77,10 +92,10 @@ def extract_fragment(
     length = len(context.document.text)
     start, end = max(0, min(start, length)), max(0, min(end, length))
     if start >= end:
-        return [], []
+        return Fragment()
     reader = _Reader(context, start, end)
     reader.read()
-    return reader.citations, reader.directives
+    return reader.found
 
 
 @dataclass(slots=True)
@@ -106,8 +121,9 @@ class _Reader(HTMLParser):
 
     def __init__(self, context: Context, start: int, end: int) -> None:
         super().__init__(convert_charrefs=False)
-        self.citations: list[Citation] = []
-        self.directives: list[Directive] = []
+        self.found = Fragment()
+        self.citations = self.found.citations
+        self.directives = self.found.directives
         self._context = context
         self._text = context.document.text
         self._origin = start
@@ -158,6 +174,8 @@ class _Reader(HTMLParser):
         if self._raw is not None or there > self._limit or self._copy[here : here + 1] != "<":
             return  # in raw text, or never closed before the end
         start, end = self._origin + here, self._origin + there
+        if tag in BLOCK_TAGS:
+            self.found.breaks.append(start)
         if self._in_head and tag not in _HEAD_ELEMENTS:
             self._in_head = False
         if tag in _RAW_TEXT:
@@ -199,6 +217,8 @@ class _Reader(HTMLParser):
             if tag == self._raw:
                 self._raw = None
             return
+        if tag in BLOCK_TAGS:
+            self.found.breaks.append(self._origin + self._here())
         if tag == "a":
             self._close_anchor()
         elif tag == "code":
@@ -216,12 +236,14 @@ class _Reader(HTMLParser):
         if self._raw is not None or here >= there or not self._copy.startswith(data, here):
             return
         start, end = self._origin + here, self._origin + there
+        in_code = bool(self._code or self._pre)
+        if not (self._template or self._in_head or in_code):
+            self.found.prose.append((start, end))
         if self._anchor is not None:
             self._anchor.texts.append(html.unescape(self._text[start:end]))
             return
         if self._template or self._in_head:
             return
-        in_code = bool(self._code or self._pre)
         if in_code and not self._context.include_code:
             return
         if self._run is not None and self._run[1] == start and self._run[2] == in_code:

@@ -13,11 +13,15 @@ What is reported: inline links and images, reference-style uses (`[text][label]`
 URLs in text (by the rules of `urls.py`), and links in raw HTML, block or inline (by the HTML
 reader). Code spans and code blocks are skipped unless code is included, and then only their bare
 URLs count.
+
+It also hands over the document's prose view (see `prose.py`): the text with code, link targets
+and syntax, images, definitions, HTML tags and emphasis markers blanked, link text kept.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -29,11 +33,14 @@ from markdown_it.token import Token
 from citecheck.extract import html
 from citecheck.extract.directives import Directive
 from citecheck.extract.links import Context, make_link
+from citecheck.extract.prose import hide
 from citecheck.extract.sourcemap import InlineMap, locate
 from citecheck.extract.text import extract_bare
 from citecheck.model import Citation, LinkForm, Span
 
 _POSITION = "citecheck_position"
+# Emphasis and strikethrough markers, and the backslash of an escape: markup, not prose.
+_MARKERS = re.compile(r"\*+|~~|(?<![\w])_+|_+(?![\w])|\\(?=[!-/:-@\[-`{-~])")
 
 
 def _positioned(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
@@ -87,6 +94,8 @@ class _Reader:
         self.definitions: dict[str, _Definition] = {}
         # Table cells share their row's line: find them left to right.
         self.cell_cursors: dict[int, int] = {}
+        # What is not prose: code, link syntax, images, definitions, HTML tags.
+        self.hidden: list[tuple[int, int]] = []
 
     def run(self) -> None:
         env: dict[str, object] = {}
@@ -99,6 +108,7 @@ class _Reader:
             elif token.type == "table_close":
                 table_depth -= 1
             elif token.type == "definition":
+                self._hide_lines(token)
                 self._definition(token)
             elif token.type == "inline" and token.map is not None:
                 cursors = self.cell_cursors if table_depth else None
@@ -106,6 +116,7 @@ class _Reader:
                 state = StateInline(token.content, self.md, env, [])
                 uses.append((token, mapping, state))
             elif token.type in ("fence", "code_block") and token.map is not None:
+                self._hide_lines(token)
                 self._code_block(token)
             elif token.type == "html_block" and token.map is not None:
                 self._html_block(token)
@@ -113,7 +124,20 @@ class _Reader:
         for token, mapping, state in uses:
             self._inline(token, mapping, state)
 
+    def prose(self) -> str:
+        """The document's prose view: what is not prose blanked, offsets kept."""
+        view = hide(self.context.document.text, self.hidden)
+        return _MARKERS.sub(lambda m: " " * len(m.group()), view)
+
     # -- blocks -------------------------------------------------------------------------------
+
+    def _hide_lines(self, token: Token) -> None:
+        assert token.map is not None
+        lines = self.context.lines
+        first, last = token.map[0] + 1, min(token.map[1], lines.line_count)
+        if first <= last:
+            end = lines.line_start(last) + len(lines.line_text(last))
+            self.hidden.append((lines.line_start(first), end))
 
     def _definition(self, token: Token) -> None:
         assert token.map is not None
@@ -175,9 +199,14 @@ class _Reader:
         self._html(start, end)
 
     def _html(self, start: int, end: int) -> None:
-        found, directives = html.extract_fragment(self.context, start, end)
-        self.citations.extend(found)
-        self.directives.extend(directives)
+        fragment = html.extract_fragment(self.context, start, end)
+        self.citations.extend(fragment.citations)
+        self.directives.extend(fragment.directives)
+        position = start
+        for run_start, run_end in fragment.prose:
+            self.hidden.append((position, run_start))
+            position = run_end
+        self.hidden.append((position, end))
 
     # -- inline -------------------------------------------------------------------------------
 
@@ -192,9 +221,11 @@ class _Reader:
             start, end = position
             if child.type == "link_open" or child.type == "image":
                 covered.append((start, end))
+                self._hide_syntax(child, start, end, mapping, state)
                 self._link(child, children, index, start, end, content, mapping, state)
             elif child.type == "code_inline":
                 covered.append((start, end))
+                self.hidden.extend(mapping.pieces(start, end))
                 if self.context.include_code:
                     for piece_start, piece_end in mapping.pieces(start, end):
                         self.citations.extend(
@@ -206,6 +237,17 @@ class _Reader:
         for gap_start, gap_end in _gaps(covered, len(content)):
             for start, end in mapping.pieces(gap_start, gap_end):
                 self.citations.extend(extract_bare(self.context, start, end, decode=unescapeAll))
+
+    def _hide_syntax(self, token: Token, start: int, end: int, mapping: InlineMap,
+                     state: StateInline) -> None:  # fmt: skip
+        """Hide a link's brackets and target (its text stays prose), or a whole image."""
+        if token.type == "link_open" and token.markup != "autolink":
+            label_end = state.md.helpers.parseLinkLabel(state, start, False)
+            if start < label_end <= end:
+                self.hidden.extend(mapping.pieces(start, start + 1))
+                self.hidden.extend(mapping.pieces(label_end, end))
+                return
+        self.hidden.extend(mapping.pieces(start, end))
 
     def _link(
         self,
@@ -344,8 +386,8 @@ def _gaps(covered: list[tuple[int, int]], length: int) -> Iterable[tuple[int, in
         yield position, length
 
 
-def extract(context: Context) -> tuple[list[Citation], list[Directive]]:
-    """Every link in a Markdown document, and the directive comments in its HTML."""
+def extract(context: Context) -> tuple[list[Citation], list[Directive], str]:
+    """Every link in a Markdown document, the directive comments in its HTML, and its prose."""
     reader = _Reader(context)
     reader.run()
-    return reader.citations, reader.directives
+    return reader.citations, reader.directives, reader.prose()

@@ -44,6 +44,8 @@ def extract_bare(
     return citations
 
 
-def extract(context: Context) -> tuple[list[Citation], list[Directive]]:
-    """Every link in a plain-text document, and the directive comments typed in it."""
-    return extract_bare(context), find_directives(context.document.text)
+def extract(context: Context) -> tuple[list[Citation], list[Directive], str]:
+    """Every link in a plain-text document, the directive comments typed in it, and its prose
+    (all of it)."""
+    text = context.document.text
+    return extract_bare(context), find_directives(text), text

@@ -40,6 +40,30 @@ def citation_object(citation: Citation) -> dict[str, Any]:
         "label": citation.label,
         "in_code": citation.in_code,
         "source": citation.source,
+        "publisher": citation.publisher,
+        "domain": citation.domain,
+        "date": citation.date,
+        "author": citation.author,
+        "confidence": citation.confidence,
+        "attributed_to": citation.attributed_to,
+        "reference": _reference(citation.reference),
+        "role": citation.role,
+        "link_missing": citation.link_missing,
+        "note": citation.note,
+    }
+
+
+def _reference(reference: Citation | None) -> dict[str, Any] | None:
+    """The reference a quote is tied to, in brief (the full object is in `citations` too)."""
+    if reference is None:
+        return None
+    return {
+        "kind": reference.kind,
+        "line": reference.span.line,
+        "column": reference.span.column,
+        "publisher": reference.publisher,
+        "title": reference.title,
+        "date": reference.date,
     }
 
 

@@ -7,6 +7,7 @@ objects, never into console markup, so an article cannot style or move the termi
 from __future__ import annotations
 
 import io
+from collections import Counter
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
@@ -16,25 +17,80 @@ from rich.text import Text
 from citecheck.model import Citation, ExtractReport
 from citecheck.report.safe import terminal_safe
 
-_FORM_STYLE = {
-    "bare": "cyan",
-    "inline": "green",
-    "image": "magenta",
-    "reference": "green",
-    "definition": "blue",
-    "autolink": "green",
+_KIND_STYLE = {
+    "link": "green",
+    "reference": "cyan",
+    "credit": "magenta",
+    "republication": "yellow",
+    "quote": "blue",
+}
+
+
+_PLURAL = {
+    "link": "links",
+    "reference": "references",
+    "credit": "credits",
+    "republication": "republication notes",
+    "quote": "quotes",
 }
 
 
 def _target(citation: Citation) -> Text:
     if citation.invalid is not None:
         return Text(
-            f"invalid: {terminal_safe(citation.invalid)} ({terminal_safe(citation.url_raw)})",
+            f"invalid: {terminal_safe(citation.invalid)} ({terminal_safe(citation.url_raw or '')})",
             style="red",
         )
     if citation.url is not None:
         return Text(terminal_safe(citation.url), style="underline")
     return Text(f"local: {terminal_safe(citation.local or '')}", style="yellow")
+
+
+def _source(citation: Citation) -> Text:
+    """What a citation in words points at: publisher, title, date, and what is missing."""
+    if citation.kind == "link":
+        target = _target(citation)
+        if citation.publisher:
+            target.append(f"  ({terminal_safe(citation.publisher)})", style="dim")
+        return target
+    text = Text()
+    parts: list[tuple[str, str]] = []
+    if citation.kind == "quote" and citation.attributed_to:
+        parts.append((f"said by {citation.attributed_to}", "bold"))
+    if citation.kind == "quote" and citation.reference is not None:
+        parts.append((f"cited at line {citation.reference.span.line}", "dim"))
+    else:
+        if citation.publisher:
+            shown = citation.publisher + (f" [{citation.domain}]" if citation.domain else "")
+            parts.append((shown, "bold"))
+        if citation.title:
+            parts.append((f"“{citation.title}”", ""))
+        if citation.author:
+            parts.append((f"by {citation.author}", ""))
+        if citation.date:
+            parts.append((citation.date, ""))
+    if citation.url:
+        parts.append((citation.url, "underline"))
+    if citation.link_missing:
+        parts.append(("link to the original missing", "red"))
+    elif citation.note and citation.kind != "credit":
+        parts.append((citation.note, "dim"))
+    for index, (part, style) in enumerate(parts):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(terminal_safe(part), style=style)
+    return text
+
+
+def _kind(citation: Citation) -> Text:
+    kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
+    if citation.in_code:
+        kind += " [code]"
+    if citation.role == "boilerplate":
+        kind += " [chrome]"
+    if citation.confidence < 1:
+        kind += f" {citation.confidence:.2f}"
+    return Text(kind, style=_KIND_STYLE.get(citation.kind, ""))
 
 
 def _document_table(path: str, citations: list[Citation]) -> Table:
@@ -45,19 +101,16 @@ def _document_table(path: str, citations: list[Citation]) -> Table:
         show_lines=False,
     )
     table.add_column("Line:Col", justify="right", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Text", overflow="fold", ratio=1, max_width=32)
-    table.add_column("Target", overflow="fold", ratio=3, min_width=24)
+    table.add_column("Kind", no_wrap=False, max_width=24)
+    table.add_column("Text", overflow="fold", ratio=2, max_width=48)
+    table.add_column("Source", overflow="fold", ratio=3, min_width=24)
     for citation in citations:
-        kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
-        if citation.in_code:
-            kind += " [code]"
         table.add_row(
             f"{citation.span.line}:{citation.span.column}",
-            Text(kind, style=_FORM_STYLE.get(citation.form, "")),
+            _kind(citation),
             # Bare URLs and autolinks have no text of their own: do not print the same URL twice.
             Text("") if citation.text == citation.url else Text(terminal_safe(citation.text)),
-            _target(citation),
+            _source(citation),
         )
     return table
 
@@ -70,6 +123,13 @@ def summary(report: ExtractReport) -> str:
         f"in {len(report.documents)} document{'s' if len(report.documents) != 1 else ''}",
     ]
     line = " ".join(parts)
+    counts: Counter[str] = Counter(c.kind for c in report.citations)
+    if counts:
+        line += ": " + ", ".join(
+            f"{counts[kind]} {_PLURAL[kind] if counts[kind] != 1 else kind}"
+            for kind in _KIND_STYLE
+            if counts[kind]
+        )
     if ignored:
         line += f", {ignored} ignored by directives"
     if report.problems:

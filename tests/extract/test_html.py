@@ -27,6 +27,7 @@ def check_slices(text: str, citations: list[Citation]) -> None:
 
 def links(text: str, *, base_url: str | None = None, include_code: bool = False) -> list[Citation]:
     found, _ = extract(document(text), base_url=base_url, include_code=include_code)
+    found = [c for c in found if c.kind == "link"]
     check_slices(text, found)
     return found
 
@@ -200,7 +201,7 @@ def test_directive_comments_ignore_and_disable() -> None:
     assert [c.url for c in found] == ["https://example.org/kept-1", "https://example.org/kept-2"]
     assert ignored == 3
     context = Context(document(text), LineIndex(text))
-    _, directives = html.extract(context)
+    _, directives, _ = html.extract(context)
     assert [(d.action, d.start) for d in directives] == [
         ("ignore", 0),
         ("disable", text.index("<!--citecheck")),
@@ -282,7 +283,8 @@ def test_fragment_offsets_are_into_the_whole_document() -> None:
     context = Context(document(text), LineIndex(text))
     start = text.index("<div>")
     end = text.index("</div>") + len("</div>")
-    found, directives = html.extract_fragment(context, start, end)
+    fragment = html.extract_fragment(context, start, end)
+    found, directives = fragment.citations, fragment.directives
     check_slices(text, found)
     assert directives == []
     summary = [(c.form, c.url, c.span.line, c.span.column) for c in found]
@@ -291,14 +293,14 @@ def test_fragment_offsets_are_into_the_whole_document() -> None:
         ("bare", "https://www.example.org/w", 3, 67),
     ]
     # The base set inside the fragment does not reach past it.
-    (later,) = html.extract_fragment(context, text.index('<a href="y'), len(text))[0]
+    (later,) = html.extract_fragment(context, text.index('<a href="y'), len(text)).citations
     assert (later.url, later.local, later.span.line, later.span.column) == (None, "y.html", 5, 7)
 
 
 def test_inline_fragment_of_a_lone_start_tag() -> None:
     text = 'See <a href="https://example.org/i">this</a>.'
     context = Context(document(text), LineIndex(text))
-    (found,), _ = html.extract_fragment(context, 4, 36)
+    (found,) = html.extract_fragment(context, 4, 36).citations
     assert (found.source, found.text, found.span.column) == (
         '<a href="https://example.org/i">',
         "https://example.org/i",
@@ -393,7 +395,8 @@ def test_any_htmlish_text_is_read_and_every_span_is_true(
 @given(htmlish, st.integers(0, 200), st.integers(0, 200))
 def test_any_fragment_stays_within_its_bounds(text: str, start: int, end: int) -> None:
     context = Context(document(text), LineIndex(text))
-    found, directives = html.extract_fragment(context, start, end)
+    fragment = html.extract_fragment(context, start, end)
+    found, directives = fragment.citations, fragment.directives
     check_slices(text, found)
     for citation in found:
         assert start <= citation.span.start <= citation.span.end <= end

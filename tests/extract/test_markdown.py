@@ -14,7 +14,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 def markdown(text: str, **options: object) -> list[Citation]:
     found, _ = extract(Document("t.md", "markdown", text, "utf-8"), **options)  # type: ignore[arg-type]
-    return found
+    return [c for c in found if c.kind == "link"]
 
 
 def column_of(line_text: str, before: str, snippet: str) -> int:
@@ -93,6 +93,7 @@ ALL_FORMS = [
 def all_forms() -> tuple[list[str], list[Citation], int]:
     text = (DATA / "all_forms.md").read_text(encoding="utf-8")
     found, ignored = extract(Document("all_forms.md", "markdown", text, "utf-8"))
+    found = [c for c in found if c.kind == "link"]
     return text.split("\n"), found, ignored
 
 

@@ -1,0 +1,78 @@
+"""Configuration: where it is read from, and clear errors for what cannot be used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citecheck.config import Config, ConfigError, load
+
+
+def test_no_file_gives_defaults(tmp_path: Path) -> None:
+    assert load(directory=tmp_path) == Config()
+
+
+def test_citecheck_toml_is_read(tmp_path: Path) -> None:
+    (tmp_path / "citecheck.toml").write_text(
+        '[[publishers]]\nname = "Riverside Gazette"\ntype = "newspaper"\n'
+        'domains = ["riverside.example"]\naliases = ["the Gazette"]\n',
+        encoding="utf-8",
+    )
+    config = load(directory=tmp_path)
+    assert config.path == str(tmp_path / "citecheck.toml")
+    assert config.publishers[0]["name"] == "Riverside Gazette"
+
+
+def test_pyproject_tool_table_is_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[[tool.citecheck.publishers]]\nname = "A"\n', encoding="utf-8"
+    )
+    assert load(directory=tmp_path).publishers == ({"name": "A"},)
+
+
+def test_pyproject_without_tool_table_is_no_configuration(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert load(directory=tmp_path) == Config()
+
+
+def test_citecheck_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[[tool.citecheck.publishers]]\nname = "P"\n')
+    (tmp_path / "citecheck.toml").write_text('[[publishers]]\nname = "C"\n')
+    assert load(directory=tmp_path).publishers == ({"name": "C"},)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("publishers = [", "not valid TOML"),
+        ("publisher = []", "unknown key in the file: publisher"),
+        ('publishers = "x"', "must be an array of tables"),
+        ("publishers = [1, 2]", "must be an array of tables"),
+    ],
+)
+def test_broken_configuration_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "citecheck.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as raised:
+        load(directory=tmp_path)
+    assert str(path) in str(raised.value)
+
+
+def test_explicit_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load(str(tmp_path / "missing.toml"))
+
+
+def test_explicit_pyproject_needs_the_tool_table(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no \[tool.citecheck\] table"):
+        load(str(path))
+
+
+def test_undecodable_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "citecheck.toml"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load(directory=tmp_path)
