@@ -44,6 +44,8 @@ from typing import Any
 
 import trafilatura
 
+from citecheck.extract.prose import collapse
+
 MAX_CHARS = 10_000_000
 """Longer texts get no body (our pass takes ~0.1 s per MB, trafilatura about as much again)."""
 
@@ -295,7 +297,7 @@ class _Walker(HTMLParser):
         self._run.append(html.unescape(self.text[here:there]))
 
     def _flush(self) -> None:
-        text = _collapse("".join(self._run))
+        text = collapse("".join(self._run))
         if text:
             self.blocks.append((*self._run_span, text))
             self.block_figures.append(self._figures[-1] if self._figures else -1)
@@ -344,7 +346,7 @@ def _read_output(body: Any, prefix: str) -> tuple[set[int], set[int], list[str]]
     run: list[str] = []
 
     def end_piece() -> None:
-        if text := _collapse("".join(run)):
+        if text := collapse("".join(run)):
             pieces.append(text)
         run.clear()
 
@@ -487,10 +489,6 @@ def _boundary(text: str, left: int, right: int) -> bool:
         return True
     a, b = text[left], text[right]
     return not (a.isalnum() and b.isalnum()) or a >= "\u2e80" or b >= "\u2e80"
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _first(pair: tuple[int, int]) -> int:

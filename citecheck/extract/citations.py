@@ -14,22 +14,16 @@ it, so the whole stays linear in the length of the document.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 from citecheck.extract import dates
 from citecheck.extract.links import Context
+from citecheck.extract.prose import collapse
 from citecheck.extract.segments import Group, groups, paragraphs, sentences
 from citecheck.model import Citation, CitationForm, Kind
 from citecheck.publishers import Publisher, Registry
 
-_SPACE = re.compile(r"\s+")
 _NEWS_TYPES = frozenset({"wire", "broadcaster", "newspaper", "magazine", "online"})
-
-
-def collapse(text: str) -> str:
-    """White space runs made single spaces, ends stripped."""
-    return _SPACE.sub(" ", text).strip()
 
 
 @dataclass(slots=True)

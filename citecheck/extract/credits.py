@@ -14,10 +14,12 @@ editor republishing a piece must see every one (rights, and the agency a caption
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from citecheck.extract import dates
-from citecheck.extract.citations import Paragraph, Scan, collapse
+from citecheck.extract.citations import Paragraph, Scan
+from citecheck.extract.prose import collapse
 from citecheck.extract.segments import Group
 from citecheck.model import Citation
 
@@ -84,17 +86,11 @@ def find(scan: Scan, paragraph: Paragraph) -> list[Citation]:
         if not same:
             return [dateline, *found]
         photo = same[0]
-        merged = _replace(
+        merged = dataclasses.replace(
             photo, date=photo.date or dateline.date, note=f"dateline: {dateline.text}"
         )
         found[found.index(photo)] = merged
     return found
-
-
-def _replace(citation: Citation, **changes: str | None) -> Citation:
-    import dataclasses
-
-    return dataclasses.replace(citation, **changes)  # type: ignore[arg-type]
 
 
 def _split(scan: Scan, value: str) -> tuple[str | None, str | None, str | None, float]:

@@ -38,7 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from citecheck.extract.directives import Directive, find_directives
 from citecheck.extract.links import Context, make_link
-from citecheck.extract.prose import BLOCK_TAGS, show
+from citecheck.extract.prose import BLOCK_TAGS, collapse, show
 from citecheck.extract.text import extract_bare
 from citecheck.model import Citation, LinkForm, Span
 
@@ -296,7 +296,7 @@ class _Reader(HTMLParser):
         anchor, self._anchor = self._anchor, None
         if anchor is None:
             return
-        text = _collapse("".join(anchor.texts)) or _collapse(anchor.alt or "")
+        text = collapse("".join(anchor.texts)) or collapse(anchor.alt or "")
         self._add(self._link("html-a", anchor.start, anchor.end, anchor.href, text, anchor.title))
 
     def _flush(self) -> None:
@@ -343,8 +343,3 @@ def _decoded(found: dict[str, tuple[int, int]], text: str, name: str) -> str | N
     """An attribute's value with its character references decoded, if it is there."""
     where = found.get(name)
     return None if where is None else html.unescape(text[where[0] : where[1]])
-
-
-def _collapse(text: str) -> str:
-    """White space runs made single spaces, ends stripped."""
-    return " ".join(text.split())

@@ -33,6 +33,11 @@ BLOCK_TAGS = frozenset(
 """HTML elements whose start or end tag ends a paragraph of prose."""
 
 
+def collapse(text: str) -> str:
+    """White space runs made single spaces, ends stripped."""
+    return " ".join(text.split())
+
+
 def blank(text: str) -> str:
     """`text` with every character but line breaks made a space."""
     return _BREAKS.sub(" ", text)

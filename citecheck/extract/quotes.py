@@ -33,8 +33,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from citecheck.extract.citations import collapse
 from citecheck.extract.links import Context
+from citecheck.extract.prose import collapse
 from citecheck.extract.segments import paragraphs, sentences
 from citecheck.model import Citation, CitationForm
 

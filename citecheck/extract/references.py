@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 
-from citecheck.extract.citations import Paragraph, Scan, collapse
+from citecheck.extract.citations import Paragraph, Scan
 from citecheck.extract.credits import DATELINE as _DATELINE
+from citecheck.extract.prose import collapse
 from citecheck.extract.segments import Group
 from citecheck.model import Citation, CitationForm
 
@@ -40,6 +41,7 @@ _MEDIA = (
     r"Broadcasting|Ministry|Department|Office|Bureau)"
 )
 _NAME = r"(?:[A-Z][\w&.'’\-]*\s+){0,5}" + _MEDIA
+_UNKNOWN_NAME = re.compile(_NAME + r"\b")
 _ACCORDING = re.compile(
     r"\b[Aa]ccording\s+to\s+(?:(?:a|an|the|new|recent|latest|report|reports|article|story|data|"
     r"figures|survey|poll|analysis|statement|exclusive|investigation|by|from|in|of)\s+){0,4}"
@@ -252,7 +254,7 @@ def _verbal(scan: Scan, paragraph: Paragraph) -> list[Citation]:
             if known is not None and (form == "according-to" or known[0].type in _NEWS):
                 add(form, match.start(), known[1], prose[match.end() : known[1]], True)
                 continue
-            unknown = re.compile(_NAME + r"\b").match(prose, match.end(), paragraph.end)
+            unknown = _UNKNOWN_NAME.match(prose, match.end(), paragraph.end)
             if unknown is not None:
                 add(form, match.start(), unknown.end(), unknown.group(), False)
     for publisher, start, end in scan.registry.find_all(prose, paragraph.start, paragraph.end):

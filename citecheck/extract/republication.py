@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from citecheck.extract.citations import Paragraph, Scan, collapse
+from citecheck.extract.citations import Paragraph, Scan
+from citecheck.extract.prose import collapse
 from citecheck.model import Citation, CitationForm
 
 _TRIGGERS = re.compile(
