@@ -40,6 +40,7 @@ CitationForm = Literal[
     "according-to",
     "reported",
     "told",
+    "statement",
     "reporter",
     "document-title",
     # credit

@@ -49,12 +49,18 @@ def extract(
     links = [_with_publisher(link, registry) for link in links]
     anchor = dates.document_date(document.text, document.format)
     found = citations.find(context, prose, links, registry, anchor)
-    found += quotes.find(context, prose, [c for c in found if c.kind == "reference"])
+    cited = [c for c in found if c.kind == "reference"]
+    cited += [c for c in links if c.form in _TEXT_LINKS]
+    found += quotes.find(context, prose, cited, registry)
     found += links
     if document.format == "html":
         found = _mark_boilerplate(document, found)
     found.sort(key=lambda c: (c.span.start, c.span.end))
     return suppress(found, directives)
+
+
+_TEXT_LINKS = frozenset({"inline", "reference", "html-a", "autolink", "bare"})
+"""Links a quotation can be tied to: links in the text, not images or definitions."""
 
 
 def _with_publisher(link: Citation, registry: Registry) -> Citation:

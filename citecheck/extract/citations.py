@@ -42,6 +42,9 @@ class Scan:
     """Its link citations, by position."""
     found_dates: list[dates.DateMatch] = field(default_factory=list)
     """Every date written in the prose, by position."""
+    _publishers: dict[tuple[int, int], list[tuple[Publisher, int, int]]] = field(
+        default_factory=dict
+    )
     _date_starts: list[int] = field(default_factory=list)
     _link_starts: list[int] = field(default_factory=list)
 
@@ -118,16 +121,35 @@ class Scan:
         """The first (or `last`) date written wholly inside `prose[start:end]`."""
         low = bisect.bisect_left(self._date_starts, start)
         high = bisect.bisect_left(self._date_starts, end)
-        inside = [d for d in self.found_dates[low:high] if d.end <= end]
-        if not inside:
+        # dates do not overlap, so only the last one starting inside can run past `end`
+        if low < high and self.found_dates[high - 1].end > end:
+            high -= 1
+        if low >= high:
             return None
-        return inside[-1] if last else inside[0]
+        return self.found_dates[high - 1] if last else self.found_dates[low]
 
     def iso(self, match: dates.DateMatch | None) -> str | None:
-        """A date as written, completed against what precedes it, in ISO form."""
+        """A date as written, completed in ISO form.
+
+        A day alone (`8日`) is read against the article's own date when it has one: Chinese news
+        writes `8日` for a day of the dateline's month, whatever dates the text named before it.
+        A date without a year is read against the nearest full date before it, or else the
+        article's date.
+        """
         if match is None:
             return None
-        return dates.complete(match.date, self.anchor_at(match.start)).iso()
+        date = match.date
+        article = self.anchor
+        if date.month is None and article is not None and article.month is not None:
+            return dates.complete(date, article).iso()
+        return dates.complete(date, self.anchor_at(match.start)).iso()
+
+    def publishers_in(self, start: int, end: int) -> list[tuple[Publisher, int, int]]:
+        """Every known publisher named in `prose[start:end]` (found once per range)."""
+        found = self._publishers.get((start, end))
+        if found is None:
+            found = self._publishers[(start, end)] = self.registry.find_all(self.prose, start, end)
+        return found
 
     def links_in(self, start: int, end: int) -> list[Citation]:
         """The link citations (not images) that start inside `[start, end)`."""

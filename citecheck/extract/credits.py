@@ -59,6 +59,20 @@ _ZH_BYLINE = re.compile(
     r"(?P<label>責任編輯|责任编辑|譯寫|译写|翻譯|翻译|編譯|编译|撰文|撰稿|整理|編輯|编辑|"
     r"作者|記者|记者|採訪|采访|口述|文|譯|译)[ ]*[:：|｜/][ ]*(?P<name>[^\n]{1,40}?)[ ]*$"
 )
+_CONTRIBUTED = re.compile(
+    r"(?P<names>[A-Z][\w.'’\-]*(?:[ ]+(?:[A-Z][\w.'’\-]*|writers?|reporters?|correspondents?|"
+    r"photographers?|and|in)){0,10}?)[ ]+(?:also[ ]+)?contributed[ ]+(?:to[ ]+)?(?:this|the)[ ]+"
+    r"(?:report|story|article)"
+)
+_CONTRIBUTOR_ROLE = re.compile(
+    r"^\s*(?:writers?|reporters?|correspondents?|photographers?)\s+|\s+in\s+[A-Z][\w.'’\-]*$"
+)
+_READING_TIME = re.compile(
+    r"\d+\s*(?:min(?:ute)?s?|分鐘|分钟)(?:\s*read)?|\d+\s*(?:min|minute) read", re.IGNORECASE
+)
+_ZH_REPORTERS = re.compile(
+    r"[ ]*[（(](?:記者|记者|特約記者|特约记者|通訊員|通讯员)[ ]*(?P<names>[^（()）\n]{1,40})[）)]"
+)
 _VIDEO_LABELS = frozenset({"video", "footage", "視頻", "视频", "影片"})
 _TRANSLATOR_LABELS = frozenset({"譯寫", "译写", "翻譯", "翻译", "編譯", "编译", "譯", "译"})
 _NAME_LINE = re.compile(r"[\u4e00-\u9fff](?:[ ]?[\u4e00-\u9fff]){1,3}")
@@ -78,9 +92,9 @@ def find(scan: Scan, paragraph: Paragraph) -> list[Citation]:
     for match in _LABELLED.finditer(scan.prose, paragraph.start, paragraph.end):
         if not any(s <= match.start() < e for s, e in claimed):
             found.append(_labelled(scan, match, match.start(), match.end()))
-    byline = _byline(scan, paragraph)
-    if byline is not None:
-        found.append(byline)
+    found += _bylines(scan, paragraph)
+    found += _contributors(scan, paragraph)
+    found = [_caption_date(scan, paragraph, c) for c in found]
     if dateline is not None:
         same = [c for c in found if c.form == "photo" and c.publisher == dateline.publisher]
         if not same:
@@ -199,12 +213,11 @@ def _dateline(scan: Scan, paragraph: Paragraph) -> Citation | None:
             return None
         date: str | None = None
         rest = match.group("rest")
-        if rest:
-            for piece in (rest, rest.rsplit(",", 1)[-1]) if "," in rest else (rest,):
-                parsed = dates.parse_date(piece)
-                if parsed is not None:
-                    date = dates.complete(parsed, scan.anchor_at(match.start())).iso()
-                    break
+        if rest:  # `Laos, March 10, 2025`: the most precise date written in it
+            written = dates.find_dates(rest)
+            if written:
+                best = max(written, key=lambda d: d.end - d.start)
+                date = dates.complete(best.date, scan.anchor_at(match.start())).iso()
         return scan.citation(
             "credit", "dateline", match.start(), match.end(), confidence=0.9 if known else 0.6,
             text=collapse(match.group().rstrip("—–-: ")), publisher=publisher, domain=domain,
@@ -221,36 +234,85 @@ def _dateline(scan: Scan, paragraph: Paragraph) -> Citation | None:
     parsed = dates.parse_date(match.group("date"))
     when = dates.complete(parsed, scan.anchor_at(match.start())).iso() if parsed else None
     place = prose[known_at[1] : match.end("head")]
+    end = match.end()
+    reporters = _ZH_REPORTERS.match(prose, end, paragraph.end)
+    if reporters is not None:  # `新华社北京3月5日电（记者王思远、刘畅）`
+        end = reporters.end()
     return scan.citation(
-        "credit", "dateline", head_start, match.end(), confidence=0.9, publisher=agency.name,
+        "credit", "dateline", head_start, end, confidence=0.9, publisher=agency.name,
         domain=agency.domain, date=when, note=f"dateline: {place}" if place else None,
+        author=collapse(reporters.group("names")) if reporters is not None else None,
     )  # fmt: skip
 
 
-def _byline(scan: Scan, paragraph: Paragraph) -> Citation | None:
-    """A line of the paragraph that is a byline (the first such line)."""
+def _bylines(scan: Scan, paragraph: Paragraph) -> list[Citation]:
+    """The lines of the paragraph that are bylines (`文：…` and `譯寫：…` are two)."""
     prose = scan.prose
+    found: list[Citation] = []
     for line in re.finditer(r"[^\r\n]+", prose[paragraph.start : paragraph.end]):
         start = paragraph.start + line.start()
         end = paragraph.start + line.start() + len(line.group().rstrip())
         while start < end and prose[start] in " \t":
             start += 1
-        if 0 < end - start <= 80:
-            found = _byline_at(scan, start, end)
-            if found is not None:
-                return found
-    return None
+        # tags blanked in an HTML line leave runs of spaces: the words decide, within a bound
+        if 0 < end - start <= 400 and len(collapse(prose[start:end])) <= 80:
+            byline = _byline_at(scan, start, end)
+            if byline is not None:
+                found.append(byline)
+    return found
+
+
+def _caption_date(scan: Scan, paragraph: Paragraph, credit: Citation) -> Citation:
+    """A photo credit dated by its caption: the last date written before it in its paragraph
+    (`… on Tuesday, April 8, 2025. (AP Photo/…)`, `2月28日，…（新华社记者 … 摄）`)."""
+    if credit.form != "photo" or credit.date is not None:
+        return credit
+    written = scan.date_in(paragraph.start, credit.span.start, last=True)
+    if written is None:
+        return credit
+    return dataclasses.replace(credit, date=scan.iso(written))
+
+
+def _contributors(scan: Scan, paragraph: Paragraph) -> list[Citation]:
+    """`Associated Press writer Olena Marchuk in Kyiv contributed to this report.`"""
+    found: list[Citation] = []
+    for match in _CONTRIBUTED.finditer(scan.prose, paragraph.start, paragraph.end):
+        outlet = scan.registry.match_at(scan.prose, match.start(), match.end("names"))
+        publisher = outlet[0] if outlet is not None else None
+        names = match.group("names")
+        if outlet is not None:
+            names = _CONTRIBUTOR_ROLE.sub("", scan.prose[outlet[1] : match.end("names")]).strip()
+        found.append(
+            scan.citation(
+                "credit",
+                "byline",
+                match.start(),
+                match.end(),
+                confidence=0.8,
+                publisher=publisher.name if publisher else None,
+                domain=publisher.domain if publisher else None,
+                author=collapse(names),
+                note="contributor",
+            )
+        )
+    return found
 
 
 def _byline_at(scan: Scan, start: int, end: int) -> Citation | None:
     prose = scan.prose
     match = _EN_BYLINE.fullmatch(prose, start, end)
     if match is not None:
-        outlet = match.group("outlet")
-        publisher, domain, _ = scan.publisher(outlet) if outlet else (None, None, None)
+        publisher = domain = date = None
+        for piece in re.split(r"[|｜]", match.group("outlet") or ""):
+            piece = collapse(piece)
+            parsed = dates.parse_date(piece) if piece else None
+            if parsed is not None:
+                date = date or dates.complete(parsed, scan.anchor).iso()
+            elif piece and not _READING_TIME.fullmatch(piece) and publisher is None:
+                publisher, domain, _ = scan.publisher(piece)
         return scan.citation(
             "credit", "byline", start, end, confidence=0.8, author=match.group("name"),
-            publisher=publisher, domain=domain,
+            publisher=publisher, domain=domain, date=date,
         )  # fmt: skip
     match = _ZH_BYLINE.fullmatch(prose, start, end)
     if match is not None and len(collapse(match.group("name"))) <= 20:

@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass
 
 from citecheck.extract.links import Context
 from citecheck.extract.prose import collapse
 from citecheck.extract.segments import paragraphs, sentences
 from citecheck.model import Citation, CitationForm
+from citecheck.publishers import Registry
 
 MAX_QUOTE = 3000
 """The longest quotation read, in characters."""
@@ -64,14 +66,33 @@ _ZH_VERB = re.compile(
     r"谴责|回應|回应|補充|补充|寫道|写道|回答|主張|主张|提出|感謝|感谢|建議|建议|質疑|质疑|否認|否认|"
     r"證實|证实|說|说|稱|称"
 )
-_VERB = re.compile(f"{_EN_VERB.pattern}|{_ZH_VERB.pattern}")
+_VERB_STARTS = "sSaAcCdDnNwWtTpPiIrReEhHlLqQuUvVbBmMfFgGkKoOyY" + "".join(
+    sorted({c for c in _ZH_VERB.pattern if "\u4e00" <= c <= "\u9fff"})
+)
+# The lookahead lets the scan skip characters no verb starts with.
+_VERB = re.compile(f"(?=[{_VERB_STARTS}])(?:{_EN_VERB.pattern}|{_ZH_VERB.pattern})")
+_NOT_NAME = (
+    r"(?!(?:that|which|who|whom|is|was|are|were|be|been|has|have|had|to|of|in|on|at|for|with|"
+    r"as|by|from|after|before|during|when|while|and|but|or|if|this|these|those|last|yesterday|"
+    r"today|it|its|so|not|no)\b)"
+)
+_PHRASE_WORD = _NOT_NAME + r"[A-Za-z][\w.'’\-]*"
 _AFTER_EN = re.compile(
-    r"[\s,.!?”\"]*(?:(?P<who>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,4}|he|she|they|it|we|I)\s+"
+    r"[\s,.!?”\"]*(?:(?P<who>he|she|they|it|we|I|(?:(?:a|an|the|one|another)\s+)?"
+    + _PHRASE_WORD
+    + r"(?:\s+"
+    + _PHRASE_WORD
+    + r"){0,4})\s+"
     r"(?:said|says|added|told|wrote|noted|stated|asked|insisted|explained|replied|warned)\b"
-    r"|(?:said|says|added|wrote|asked)\s+(?P<who2>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,4}))"
+    r"|(?:said|says|added|wrote|asked)\s+(?P<who2>(?:(?:the|a|an|one|another)\s+)?"
+    + _PHRASE_WORD
+    + r"(?:\s+"
+    + _PHRASE_WORD
+    + r"){0,4}))"
 )
 _AFTER_ZH = re.compile(
-    r"[，,\s]*(?P<who>[\u4e00-\u9fff]{1,10}?)(?:說|说|表示|稱|称|指出|強調|强调|補充|补充)"
+    r"[，,\s]*(?P<who>[\u4e00-\u9fffA-Za-z]{1,24}?)(?:說|说|表示|稱|称|指出|強調|强调|補充|补充|"
+    r"形容|透露|坦言|寫道|写道)"
 )
 _ENDS_SENTENCE = re.compile(r"\s*(?:[(（][^()（）\n]{0,200}[)）])?\s*(?:[.!?。！？]|$)")
 _CLAUSE = re.compile(r".*(?:[,;:—–(，；：、]|\bthat\b|\bwhile\b|\bwhich\b)", re.DOTALL)
@@ -79,11 +100,33 @@ _EN_TRAIL = re.compile(
     r"(?:\s+(?:has|have|had|also|then|further|repeatedly|publicly|again|later|once|already|"
     r"previously|reportedly|recently|will|would|has\s+also|had\s+also|even|firmly|only))+$"
 )
-_EN_LEAD = re.compile(r"^(?:(?:and|but|while|whereas|however|moreover|meanwhile|so|yet)\s+)+")
+_EN_LEAD = re.compile(
+    r"^(?:(?:and|but|while|whereas|however|moreover|meanwhile|so|yet)(?:\s+|$))+", re.IGNORECASE
+)
 _ZH_TRAIL = re.compile(r"[也亦還还則则並并更又已曾再均都就即便隨即随即其]+$")
 _ZH_LEAD = re.compile(r"^(?:此外|另外|同時|同时|但是|但|而|並且|并且|且|隨後|随后)")
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:slogan|title|titled|entitled|headline|headlined|motto|theme|tagline|hashtag|banner|"
+    r"phrase|dubbed|nicknamed|caption|sign\s+reading)|標語|标语|主題|主题|題為|题为|名為|名为|口號|"
+    r"口号|標題|标题|寫着|写着|寫著|写著|打出)\s*[:：,，]?\s*$"
+)
+_LABEL_AFTER = re.compile(r"的|之")  # `“同舟共济”的主题标语`: words used as a name, not said
+_TRAILING_NAME = re.compile(r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,4}$")
+_TO = re.compile(r"\s+to\s")
+_OF_REFERENCE = "no speaker named: attributed to the reference it is tied to"
 _ONLY_URL = re.compile(r"(?:https?://|ftp://|www\.)\S*", re.IGNORECASE)
-_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i", "this", "its", "their"})
+_PRONOUNS = frozenset(
+    {"it", "he", "she", "they", "we", "i", "this", "its", "their"}
+    | {"他", "她", "他們", "她們", "他们", "她们", "其", "對方", "对方", "渠"}
+)
+_APPOSITION = re.compile(
+    r"^\s*(?P<name>[A-Z][\w.'’\-]*(?:\s+[\w.'’\-]+){0,4}),\s+[^,;:]{1,80},\s*$"
+)
+_ZH_ADVERBIAL = re.compile(
+    r"(?<=..)(?:在|於|于|當天|当天|當日|当日|日前|近日|昨天|今天|此前|與|与|對|对|向|接受|通過|通过|"
+    r"出席|會見|会见|[0-9０-９一二三四五六七八九十]+(?:年|月|日|號|号))"
+)
+_QUOTING = re.compile(r"^(?P<pre>.*?)(?:援引|引述|引用|轉述|转述)(?P<who>.+?)(?:的)?(?:話|话)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +144,14 @@ class _Cited:
     ends: list[int]
 
 
-def find(context: Context, prose: str, references: list[Citation]) -> list[Citation]:
-    """The quotations in a document's prose view, each classified and attributed."""
+def find(
+    context: Context, prose: str, references: list[Citation], registry: Registry | None = None
+) -> list[Citation]:
+    """The quotations in a document's prose view, each classified and attributed.
+
+    `references` are what a quotation can be tied to: the references found in words and the
+    links of the text. `registry` tells a publisher from a person in `X援引Y的話說`.
+    """
     references = sorted(references, key=lambda c: c.span.start)
     starts = [r.span.start for r in references]
     found: list[Citation] = []
@@ -113,15 +162,45 @@ def find(context: Context, prose: str, references: list[Citation]) -> list[Citat
         own = references[low:high]
         cited = _Cited(own, [r.span.start for r in own], [r.span.end for r in own])
         quoted = False
-        previous = p_start
+        verbs = [m.span() for m in _VERB.finditer(prose, p_start, p_end)]
+        state = _State(p_start, None, registry, verbs, [v[0] for v in verbs])
         for quote in _quotes(prose, p_start, p_end):
-            citation = _classify(context, prose, quote, spans, cited, chain, previous, p_end)
-            previous = quote.end
+            citation = _classify(context, prose, quote, spans, cited, chain, state, p_end)
             if citation is not None:
                 found.append(citation)
                 quoted = quoted or citation.form != "scare"
-        chain = own[-1] if own else (chain if quoted else None)
+                if citation.form != "scare":
+                    # scare quotes do not end the clause that attributes the next quotation
+                    state.previous = quote.end
+                    if citation.attributed_to is not None and citation.note != _OF_REFERENCE:
+                        state.speaker = citation.attributed_to
+                    if citation.form == "attributed":
+                        state.sentence = _sentence_of(spans, quote.start)
+        # links tie quotations in their own paragraph only; references in words go on
+        named = [r for r in own if r.kind == "reference"]
+        chain = named[-1] if named else (chain if quoted else None)
     return found
+
+
+@dataclass(slots=True)
+class _State:
+    """What the quotations of one paragraph so far leave for the next one."""
+
+    previous: int
+    """Where the window before a quotation starts: the paragraph start, or the end of the
+    quotation before."""
+    speaker: str | None
+    """The last speaker named in the paragraph: a quotation that goes on (`“…,” he said.
+    “…”`) or a pronoun (`he said`) refers to it."""
+    registry: Registry | None
+    """The publishers known."""
+    verbs: list[tuple[int, int]]
+    """The verbs of saying of the paragraph, found once: each quotation looks up the last one
+    before it instead of searching its own window again."""
+    verb_starts: list[int]
+    """Their start offsets."""
+    sentence: tuple[int, int] | None = None
+    """The sentence of the last attributed quotation."""
 
 
 def _quotes(prose: str, start: int, end: int) -> list[_Quote]:
@@ -176,9 +255,10 @@ def _classify(
     spans: list[tuple[int, int]],
     own: _Cited,
     chain: Citation | None,
-    p_start: int,  # the paragraph start, or the end of the quotation before this one
+    state: _State,
     p_end: int,
 ) -> Citation | None:
+    p_start = state.previous
     content = collapse(prose[quote.start + 1 : quote.end - 1])
     if not content or _ONLY_URL.fullmatch(content):
         return None  # a URL in quotation marks is a link, not words anyone said
@@ -197,18 +277,26 @@ def _classify(
     speaker: str | None = None
     form: CitationForm = "unattributed"
     confidence = 0.4
-    verb = _last_verb(before)
+    verb = _verb_before(state, quote.start - len(before), quote.start)
+    # words named rather than said: `the slogan “…”`, `題為「…」`, `“…”的主题标语`
+    named = bool(_LABEL_BEFORE.search(before[-40:]) or _LABEL_AFTER.match(after))
     if _SCARE_BEFORE.search(before[-16:]):
         form, confidence = "scare", 0.2
     else:
-        after_match = _AFTER_EN.match(after) if han == 0 else _AFTER_ZH.match(after)
         colon = before.rstrip().endswith((":", "："))
+        after_match = _AFTER_EN.match(after) if han == 0 else _AFTER_ZH.match(after)
+        if colon and content.endswith(("。", "！", "？", ".", "!", "?")):
+            after_match = None  # `：「…。」他又稱` : what follows is the next sentence
         if after_match is not None:
+            if reference is None:  # `「…」一名官員對BBC中文這樣形容`
+                reference = _reference_in(own, quote.end, quote.end + after_match.end())
             speaker = after_match.groupdict().get("who") or after_match.groupdict().get("who2")
+            if speaker is not None:
+                speaker = _EN_LEAD.sub("", speaker) if han == 0 else _trim_zh(speaker)
             form, confidence = "attributed", 0.9
         elif reference is not None or colon:
             form, confidence = "attributed", 0.85
-            if verb is not None and not colon:
+            if verb is not None and (not colon or _near_colon(before, verb)):
                 speaker = _subject(before, verb[0])
             elif colon:
                 speaker = _opening_subject(before)
@@ -217,22 +305,51 @@ def _classify(
             ends = content.endswith((".", "!", "?", "。", "！", "？")) or _ENDS_SENTENCE.match(
                 after
             )
-            if not short or between <= 12 or ends:
+            infinitive = _TO.match(before, verb[1]) is not None  # "claims to champion “…”"
+            one_word = (han == 0 and words == 1) or (han > 0 and han <= 2)
+            if not short or (not infinitive and (ends or (between <= 12 and not one_word))):
                 form, confidence = "attributed", 0.85
                 speaker = _subject(before, verb[0])
+        if (
+            form == "unattributed"
+            and not short
+            and not named
+            and state.sentence == (s_start, s_end)
+        ):
+            # `… said Kyiv was “open to …” but would accept “no limits …”`: the sentence's
+            # speaker goes on
+            form, confidence = "attributed", 0.8
+        if (
+            form == "unattributed"
+            and not short
+            and not named
+            and state.speaker is not None
+            and not before.strip()  # a quotation that opens the sentence after the speaker's
+        ):
+            form, confidence = "attributed", 0.7
         if form == "unattributed" and short:
             form, confidence = "scare", 0.2
     if form != "scare" and reference is None:
         reference = _reference_before(own, quote.start) or _reference_in(own, s_start, s_end)
-        if reference is None:
+        if reference is None and not named:
             reference = chain
     if form == "unattributed" and reference is not None:
         form, confidence = "attributed", 0.7
     if form == "scare":
         reference = None
+    note: str | None = None
+    if form == "attributed" and speaker is not None:
+        speaker = _quoting(speaker, state.registry)
+    vague = speaker is None or speaker.lower() in _PRONOUNS
+    if form == "attributed" and vague:
+        if state.speaker is not None:
+            speaker = state.speaker  # the same speaker goes on, or `he` is the last one named
+        elif speaker is not None and speaker.lower() in _PRONOUNS:
+            speaker = _previous_subject(prose, spans, s_start) or speaker
     vague = speaker is None or speaker.lower() in _PRONOUNS
     if form == "attributed" and vague and reference is not None:
-        speaker = reference.title or reference.publisher or speaker
+        speaker = reference.publisher or reference.title or speaker
+        note = _OF_REFERENCE
     document = context.document
     return Citation(
         kind="quote",
@@ -250,9 +367,28 @@ def _classify(
         title=reference.title if reference is not None else None,
         date=reference.date if reference is not None else None,
         note={"scare": "scare quotes: not a quotation", "unattributed": "no speaker found"}.get(
-            form
+            form, note
         ),
     )
+
+
+def _verb_before(state: _State, start: int, end: int) -> tuple[int, int] | None:
+    """The last verb of saying in `prose[start:end]`, relative to `start`."""
+    index = bisect.bisect_left(state.verb_starts, end) - 1
+    while index >= 0 and state.verbs[index][1] > end:
+        index -= 1
+    if index < 0 or state.verbs[index][0] < start:
+        return None
+    verb_start, verb_end = state.verbs[index]
+    return verb_start - start, verb_end - start
+
+
+def _sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The sentence holding `position`."""
+    index = bisect.bisect_right(spans, (position, sys.maxsize)) - 1
+    if index >= 0 and spans[index][0] <= position < spans[index][1]:
+        return spans[index]
+    return None
 
 
 def _last_verb(text: str) -> tuple[int, int] | None:
@@ -266,6 +402,9 @@ def _last_verb(text: str) -> tuple[int, int] | None:
 def _subject(before: str, verb_start: int) -> str | None:
     """Who speaks: the words of the verb's clause before it, less auxiliaries and adverbs."""
     head = before[:verb_start]
+    apposition = _APPOSITION.match(head)
+    if apposition is not None:  # "Dmitry Peskov, the Kremlin's spokesman, told …"
+        return collapse(apposition.group("name"))
     clause = _CLAUSE.match(head)
     subject = head[clause.end() :] if clause else head
     subject = _ZH_LEAD.sub(
@@ -279,10 +418,67 @@ def _subject(before: str, verb_start: int) -> str | None:
             return _subject(previous, verb[0])
         inner = _CLAUSE.match(previous)
         subject = collapse(previous[inner.end() :] if inner else previous)
+    if subject.lower() in ("who", "which") and clause is not None:
+        # "… by UN spokesperson Stéphane Dujarric, who said …": the name before the comma
+        named = _TRAILING_NAME.search(head[: clause.end() - 1].rstrip())
+        return collapse(named.group()) if named is not None else None
+    if _HAN.search(subject):
+        quoting = _QUOTING.match(subject)
+        if quoting is not None and not quoting.group("pre").strip() and clause is not None:
+            # `岩屋毅在會上發言時，引述一位漁民的話說`: the one who quotes is the speaker
+            return _subject(head[: clause.end() - 1], clause.end() - 1)
+        cut = _ZH_ADVERBIAL.search(subject)
+        if cut is not None and not (quoting is not None and cut.start() >= quoting.start("who")):
+            subject = subject[: cut.start()]
     words = subject.split()
     if len(words) > 10:
         subject = " ".join(words[-6:])
     return subject or None
+
+
+def _trim_zh(subject: str) -> str:
+    """A Chinese subject without what follows the name: `在…時`, `對記者`, a date."""
+    subject = _ZH_TRAIL.sub("", subject)
+    cut = _ZH_ADVERBIAL.search(subject)
+    return subject[: cut.start()] if cut is not None else subject
+
+
+def _quoting(speaker: str, registry: Registry | None) -> str:
+    """`X援引Y的話說`: Y when X is a publisher (a news agency quoting an official), else X."""
+    match = _QUOTING.match(speaker)
+    if match is None:
+        return speaker
+    pre = _ZH_TRAIL.sub("", match.group("pre").strip())
+    who = match.group("who").strip()
+    if not pre:
+        return who
+    if registry is not None:
+        found = registry.find_all(pre)
+        if found and found[-1][2] >= len(pre) - 1:
+            return who
+    return pre
+
+
+def _near_colon(before: str, verb: tuple[int, int]) -> bool:
+    """Whether a verb of saying stands right before the colon (`表示：`, `said:`); `namely:`
+    introduces what the sentence's subject said, not a speaker of its own."""
+    if before[verb[0] : verb[1]].lower() == "namely":
+        return False
+    return len(before[verb[1] :].strip(" \t:：,，")) <= 2
+
+
+def _previous_subject(prose: str, spans: list[tuple[int, int]], s_start: int) -> str | None:
+    """The subject of the sentence before the one at `s_start` (for `he said`)."""
+    index = bisect.bisect_left(spans, (s_start, -1)) - 1
+    if index < 0:
+        return None
+    start, end = spans[index]
+    text = prose[start:end]
+    if _HAN.search(text):
+        verb = _last_verb(text)
+        return _subject(text, verb[0]) if verb is not None else None
+    match = _OPENING.match(text.strip())
+    return collapse(match.group("subject")) if match is not None else None
 
 
 _OPENING = re.compile(

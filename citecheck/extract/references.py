@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from citecheck.extract import dates
 from citecheck.extract.citations import Paragraph, Scan
 from citecheck.extract.credits import DATELINE as _DATELINE
 from citecheck.extract.prose import collapse
@@ -33,7 +34,12 @@ _SOURCE_LINE = re.compile(
 )
 _DASH = re.compile(r"\s+[–—-]{1,2}\s+|\s*[|｜]\s*|——|\s+[–—]|[–—]\s+")
 _DOMAIN_HINT = re.compile(r"\s*[(（]\s*(?P<domain>(?:[\w-]+\.)+[a-z]{2,})/?\s*[)）]?\s*$")
-_TRIM = " ,;:.–—-"
+_TRIM = " ,;:.–—-，；：。、"
+_TITLED = re.compile(
+    r"(?P<publisher>[^〈《]{1,40}?)(?:新聞稿|新闻稿|聲明|声明|公報|公报|報告|报告|網站|网站|文章|的)?"
+    r"[〈《](?P<title>[^〈〉《》]{1,120})[〉》]\s*$"
+)
+"""`美國國務院新聞稿〈TITLE〉`, `联合国亚太经社会《TITLE》`: a publisher, then a title."""
 _MEDIA = (
     r"(?:News|Times|Post|Journal|Gazette|Herald|Tribune|Daily|Press|Agency|Radio|TV|Television|"
     r"Network|Magazine|Observer|Chronicle|Courier|Telegraph|Guardian|Standard|Express|Mirror|"
@@ -46,19 +52,54 @@ _ACCORDING = re.compile(
     r"\b[Aa]ccording\s+to\s+(?:(?:a|an|the|new|recent|latest|report|reports|article|story|data|"
     r"figures|survey|poll|analysis|statement|exclusive|investigation|by|from|in|of)\s+){0,4}"
 )
+_APPOSITIVE = r"(?:,\s+(?:a|an|the)\s+[^,.;:“”\"()]{1,60},)?"
+"""`The Riverside Gazette, a weekly published in Nakhon Phanom, reported …`"""
 _REPORTED = re.compile(
-    r"\s+(?:(?:has|had|also|first|previously|earlier|later)\s+)?"
-    r"(?:reported|reports|revealed|said\s+in\s+a\s+report|wrote|quoted)\b"
+    _APPOSITIVE + r"\s+(?:(?:has|had|also|first|previously|earlier|later)\s+)?"
+    r"(?:reported|reports|revealed|said\s+in\s+a\s+report|wrote|quoted|called|described|"
+    r"dismissed|said|says)\b"
 )
 _UNKNOWN_REPORTED = re.compile(
-    r"(?:\b[Tt]he\s+)?(?P<name>" + _NAME + r")\s+(?:(?:has|had|also|first)\s+)?reported\b"
+    r"(?:\b[Tt]he\s+)?(?P<name>"
+    + _NAME
+    + r")"
+    + _APPOSITIVE
+    + r"\s+(?:(?:has|had|also|first)\s+)?reported\b"
+)
+_DESCRIPTOR = re.compile(r"(?:[a-z][\w\-]*\s+){1,4}")
+"""`according to the state news agency TASS`: words that describe the publisher before its name."""
+_STATEMENT = re.compile(
+    r"\b[Ii]n\s+(?:a|an|its|their)\s+(?:\w+\s+){0,2}?(?:statement|communiqué|communique|"
+    r"press\s+release|post|readout)\b[^,.;]{0,60}(?:,\s*\d{4})?,\s+"
+)
+_AFTER_DATE = re.compile(r"\s*,?\s*(?:on|in|dated)?\s*")
+_MONTH = re.compile(
+    r"(?:(?:early|late|mid)[\s-]+)?(?P<month>January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b"
 )
 _TOLD = re.compile(r"\b(?:told|in\s+an\s+interview\s+with)\s+(?:the\s+)?")
 _ZH_REPORTED = re.compile(
     r"(?:根據|根据|據|据)(?P<value>[^，,。；;\n「」“”]{1,30}?)(?:的)?"
     r"(?:報道|報導|报道|报导|消息|披露|引述|援引)"
 )
-_ZH_AFTER = re.compile(r"》?\s*(?:報道|報導|报道|报导|引述|援引|披露|消息稱|消息称)")
+_ZH_AFTER = re.compile(
+    r"》?(?:[（(][A-Za-z]{2,12}[)）])?(?:海外版|中文網|中文网|網站|网站|官網|官网|客戶端|客户端|微博|"
+    r"公眾號|公众号)?[ ]*(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
+    r"(?:當天|当天|晚間|晚间|日前|近日)?"
+    r"[亦也則则還还再]?[ ]*(?:(?P<statement>發布消息|发布消息|發表聲明|发表声明|發布聲明|发布声明|"
+    r"發布公告|发布公告|發布新聞稿|发布新闻稿)|報道|報導|报道|报导|引述|援引|披露|消息稱|消息称|刊文|"
+    r"刊發|刊发|發文|发文|撰文|發表社論|发表社论|發表評論|发表评论)(?:稱|称)?"
+)
+"""What follows a publisher that cites it: `路透社报道`, `克里姆林宫网站10日发布消息称`,
+`《人民日報》海外版7月2日亦刊文稱`, `英国广播公司（BBC）中文网报道称`."""
+_ZH_ARTICLE_TITLE = re.compile(
+    r"(?:評論員文章|评论员文章|社論|社论|評論|评论|文章)?《(?P<title>[^《》\n]{2,80})》"
+)
+_ZH_TOLD_BEFORE = re.compile(r"(?:對|对|向)$")
+_ZH_TOLD_AFTER = re.compile(
+    r"(?:中文網|中文网|中文)?(?:記者|记者)?(?:這樣|这样)?"
+    r"(?:表示|說|说|形容|透露|證實|证实|指出|稱|称|介紹|介绍|坦言)"
+)
 _ZH_REPORTER = re.compile(r"(?:記者|记者)")
 _ZH_NAME = re.compile(r"[ ]?[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff]{0,1}(?:攝|摄))")
 _TITLE = re.compile(r"《(?P<title>[^《》\n]{2,80})》")
@@ -68,6 +109,10 @@ _DOCUMENT_WORDS = re.compile(
     r"建議|建议|倡議|倡议|立場|立场|紀要|纪要|協議|协议|協定|协定|憲章|宪章|指引|指南|措施|"
     r"說明|说明|備忘錄|备忘录|調查|调查|法)$"
 )
+_DOCUMENT_KIND = re.compile(
+    r"(?:白皮書|白皮书|報告|报告|文件|決議|决议|公報|公报|聲明|声明|倡議|倡议|綱要|纲要|規劃|规划)"
+)
+"""`《新时代的中国海上搜救》白皮书`: the kind of document written after its title."""
 _UNKNOWN_ZH = re.compile(r"了解|悉|稱|称|說|说|介紹|介绍|統計|统计|調查|调查|報告|报告")
 
 
@@ -103,7 +148,10 @@ def _fields(
     title: str | None = None
     written: str | None = None
     pieces = _DASH.split(text)
-    if len(pieces) > 1:
+    titled = _TITLED.fullmatch(text)
+    if titled is not None:
+        title, written = titled.group("title"), titled.group("publisher")
+    elif len(pieces) > 1:
         title, written = " – ".join(pieces[:-1]), pieces[-1]
     elif "," in text or "，" in text:
         parts = [p.strip() for p in re.split(r"[,，]", text) if p.strip()]
@@ -198,26 +246,52 @@ def _linked(scan: Scan, start: int, end: int) -> str | None:
 
 
 def _source_line(scan: Scan, paragraph: Paragraph) -> list[Citation]:
-    match = _SOURCE_LINE.match(scan.prose, paragraph.start, paragraph.end)
-    if match is None:
-        return []
+    """`Source: …` opening the paragraph or one of its sentences (a chart's caption)."""
+    found: list[Citation] = []
+    for start, _ in paragraph.sentences or [(paragraph.start, paragraph.end)]:
+        match = _SOURCE_LINE.match(scan.prose, start, paragraph.end)
+        if match is not None:
+            found.append(_source_at(scan, match))
+    return found
+
+
+def _source_at(scan: Scan, match: re.Match[str]) -> Citation:
     value_start, end = match.start("value"), match.end("value")
     title, publisher, domain, date, known = _fields(scan, value_start, end, title_first=False)
-    return [
-        scan.citation(
-            "reference",
-            "source",
-            match.start(),
-            end,
-            confidence=0.9 if known else 0.7,
-            text=collapse(match.group("value")),
-            publisher=publisher,
-            domain=domain,
-            title=title,
-            date=date,
-            url=_linked(scan, match.start(), end),
-        )
-    ]
+    return scan.citation(
+        "reference",
+        "source",
+        match.start(),
+        end,
+        confidence=0.9 if known else 0.7,
+        text=collapse(match.group("value")),
+        publisher=publisher,
+        domain=domain,
+        title=title,
+        date=date,
+        url=_linked(scan, match.start(), end),
+    )
+
+
+def _verbal_date(scan: Scan, paragraph: Paragraph, start: int, end: int) -> str | None:
+    """The date of a reference in running text: written right after it ("reported on 16 June",
+    "reported in March"), else the first date of its sentence."""
+    gap = _AFTER_DATE.match(scan.prose, end, paragraph.end)
+    at = gap.end() if gap is not None else end
+    written = scan.date_in(at, min(paragraph.end, at + 40))
+    if written is not None and written.start == at:
+        return scan.iso(written)
+    month = _MONTH.match(scan.prose, at, paragraph.end)
+    if month is not None:  # a month alone, which the date finder leaves to avoid "may", "march"
+        date = dates.PartialDate(None, _MONTHS.index(month.group("month")) + 1, None)
+        return scan.iso(dates.DateMatch(month.start(), month.end(), date))
+    return _sentence_date(scan, paragraph, start)
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 def _sentence_date(scan: Scan, paragraph: Paragraph, position: int) -> str | None:
@@ -240,7 +314,7 @@ def _verbal(scan: Scan, paragraph: Paragraph) -> list[Citation]:
                 confidence=0.8 if known else 0.55,
                 publisher=publisher,
                 domain=domain,
-                date=_sentence_date(scan, paragraph, start),
+                date=_verbal_date(scan, paragraph, start, end),
             )
         )
 
@@ -250,17 +324,41 @@ def _verbal(scan: Scan, paragraph: Paragraph) -> list[Citation]:
     )
     for pattern, form in patterns:
         for match in pattern.finditer(prose, paragraph.start, paragraph.end):
-            known = scan.registry.match_at(prose, match.end(), paragraph.end)
+            name_start = match.end()
+            known = scan.registry.match_at(prose, name_start, paragraph.end)
+            described = _DESCRIPTOR.match(prose, name_start, paragraph.end)
+            if known is None and described is not None:  # "the state news agency TASS"
+                known = scan.registry.match_at(prose, described.end(), paragraph.end)
+                if known is not None and known[0].type not in _NEWS:
+                    known = None
+                name_start = described.end()
             if known is not None and (form == "according-to" or known[0].type in _NEWS):
-                add(form, match.start(), known[1], prose[match.end() : known[1]], True)
+                add(form, match.start(), known[1], prose[name_start : known[1]], True)
                 continue
             unknown = _UNKNOWN_NAME.match(prose, match.end(), paragraph.end)
             if unknown is not None:
                 add(form, match.start(), unknown.end(), unknown.group(), False)
-    for publisher, start, end in scan.registry.find_all(prose, paragraph.start, paragraph.end):
+    for publisher, start, end in scan.publishers_in(paragraph.start, paragraph.end):
         after = _REPORTED.match(prose, end, paragraph.end)
         if after is not None and publisher.type in _NEWS:
             add("reported", start, after.end(), prose[start:end], True)
+    for match in _STATEMENT.finditer(prose, paragraph.start, paragraph.end):
+        # "In a statement posted on June 17, 2025, Ukraine's foreign ministry said"
+        stated = scan.registry.match_at(prose, match.end(), paragraph.end)
+        if stated is not None and stated[0].type not in _NEWS:
+            date = scan.iso(scan.date_in(match.start(), match.end()))
+            found.append(
+                scan.citation(
+                    "reference",
+                    "statement",
+                    match.start(),
+                    stated[1],
+                    confidence=0.8,
+                    publisher=stated[0].name,
+                    domain=stated[0].domain,
+                    date=date,
+                )
+            )
     for match in _UNKNOWN_REPORTED.finditer(prose, paragraph.start, paragraph.end):
         if scan.registry.lookup(match.group("name")) is None:
             add("reported", match.start("name"), match.end(), match.group("name"), False)
@@ -292,19 +390,43 @@ def _chinese(scan: Scan, paragraph: Paragraph) -> list[Citation]:
                 date=_sentence_date(scan, paragraph, match.start()),
             )
         )
-    for entry, start, end in scan.registry.find_all(prose, paragraph.start, paragraph.end):
+    for entry, start, end in scan.publishers_in(paragraph.start, paragraph.end):
+        opened = start - 1 if start > paragraph.start and prose[start - 1] in "《" else start
+        told = _ZH_TOLD_BEFORE.search(prose, max(paragraph.start, start - 1), opened)
+        if told is not None:  # `一名官員對美聯社表示`
+            verb = _ZH_TOLD_AFTER.match(prose, end, paragraph.end)
+            if verb is not None:
+                found.append(
+                    scan.citation(
+                        "reference",
+                        "told",
+                        told.start(),
+                        verb.end(),
+                        confidence=0.75,
+                        publisher=entry.name,
+                        domain=entry.domain,
+                        date=_sentence_date(scan, paragraph, start),
+                    )
+                )
+                continue
         after = _ZH_AFTER.match(prose, end, paragraph.end)
         if after is not None:
+            written = scan.date_in(start, after.end())
+            titled = _ZH_ARTICLE_TITLE.match(prose, after.end(), paragraph.end)
+            stop = titled.end() if titled is not None else after.end()
             found.append(
                 scan.citation(
                     "reference",
-                    "reported",
-                    start,
-                    after.end(),
+                    "statement" if after.group("statement") else "reported",
+                    opened,
+                    stop,
                     confidence=0.8,
                     publisher=entry.name,
                     domain=entry.domain,
-                    date=_sentence_date(scan, paragraph, start),
+                    title=collapse(titled.group("title")) if titled is not None else None,
+                    date=scan.iso(written)
+                    if written is not None
+                    else _sentence_date(scan, paragraph, start),
                 )
             )
             continue
@@ -327,13 +449,18 @@ def _chinese(scan: Scan, paragraph: Paragraph) -> list[Citation]:
             )
     for match in _TITLE.finditer(prose, paragraph.start, paragraph.end):
         title = collapse(match.group("title"))
-        if scan.registry.lookup(title) is not None or not _DOCUMENT_WORDS.search(title):
+        kind = _DOCUMENT_KIND.match(prose, match.end(), paragraph.end)
+        if scan.registry.lookup(title) is not None or not (
+            _DOCUMENT_WORDS.search(title) or kind is not None
+        ):
             continue
         sentence_start = paragraph.sentence_at(match.start())[0]
-        before = scan.registry.find_all(
-            prose, max(sentence_start, match.start() - 30), match.start()
-        )
+        window = max(sentence_start, match.start() - 30)
+        before = scan.registry.find_all(prose, window, match.start())
         issuer = before[-1][0] if before else None
+        # `国务院新闻办公室5日发布《…》白皮书`: dated by the clause that issues it, not by a
+        # date written after the title (`到2027年…` is what the document asks for)
+        written = scan.date_in(window, match.start(), last=True)
         found.append(
             scan.citation(
                 "reference",
@@ -344,7 +471,7 @@ def _chinese(scan: Scan, paragraph: Paragraph) -> list[Citation]:
                 title=title,
                 publisher=issuer.name if issuer else None,
                 domain=issuer.domain if issuer else None,
-                date=_sentence_date(scan, paragraph, match.start()),
+                date=scan.iso(written),
             )
         )
     return found

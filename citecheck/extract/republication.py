@@ -22,7 +22,8 @@ _TRIGGERS = re.compile(
     r"原(?:文)?(?:發表|发表|刊登)[於于]?)"
     r"|(?P<reprinted>(?:republished|reprinted|reposted|syndicated|reproduced)"
     r"(?:\s+with\s+(?:kind\s+|the\s+)?permission)?\s+(?:from|by|of)"
-    r"|(?:本文)?(?:轉載|转载|轉引|转引)(?:自|於|于)|本文(?:轉|转|來|来)自)"
+    r"|(?:本文)?(?:轉載|转载|轉引|转引)(?:自|於|于)|本文(?:轉|转|來|来)自"
+    r"|本文(?:來源|来源|出處|出处)[ ]*[:：])"
     r"|(?P<permission>(?:republished|reprinted|reproduced|published)\s+with\s+(?:kind\s+|the\s+)?"
     r"permission|(?:經|经|獲|获|得到)(?:原)?(?:作者|出版方|版權方|版权方|原刊|該刊|该刊)?"
     r"(?:同意|授權|授权)(?:後|后)?(?:轉載|转载|刊登|刊出|發表|发表))"
@@ -74,7 +75,7 @@ def find(scan: Scan, paragraph: Paragraph) -> list[Citation]:
     end = last.end()
     for match in matches:
         if match.group("title_text") and title is None:
-            title = collapse(match.group("title_text"))
+            title = collapse(match.group("title_text")).strip("《》〈〉「」“”")
         if publisher is None and (match.group("original") or match.group("reprinted")):
             publisher, domain, name_end = _publisher(scan, match.end(), paragraph.end)
             end = max(end, name_end)

@@ -32,7 +32,8 @@ _TERMINATORS = re.compile(r"[.!?](?=\s|$)|[。！？\r\n]")
 
 
 def paragraphs(prose: str) -> list[tuple[int, int]]:
-    """The paragraphs of a prose view: runs of lines that are not blank, as (start, end)."""
+    """The paragraphs of a prose view: runs of lines that are not blank, as (start, end), from
+    the first character that is not white space to the end of the last line."""
     found: list[tuple[int, int]] = []
     start: int | None = None
     end = 0
@@ -40,9 +41,10 @@ def paragraphs(prose: str) -> list[tuple[int, int]]:
     lines = [(m.start(), m.end()) for m in _BREAK.finditer(prose)]
     lines.append((len(prose), len(prose)))
     for line_end, next_start in lines:
-        if _NOT_SPACE.search(prose, position, line_end):
+        first = _NOT_SPACE.search(prose, position, line_end)
+        if first is not None:
             if start is None:
-                start = position
+                start = first.start()  # a paragraph starts at its first character
             end = line_end
         elif start is not None:
             found.append((start, end))

@@ -18,13 +18,14 @@ import pytest
 from citecheck.collect import collect
 from citecheck.extract import extract
 from citecheck.model import Citation
+from citecheck.publishers import default_registry
 
 ROOT = Path(__file__).resolve().parents[1] / "data" / "articles"
 KEY: dict[str, Any] = json.loads((ROOT / "expectations.json").read_text(encoding="utf-8"))
 FILES = sorted(name for name in KEY if not name.startswith("_"))
 
-RECALL_FLOOR = 58  # of 129 expected items (2026-11-26)
-ATTRIBUTED_SCARE_CEILING = 6  # of 21 listed scare/unattributed quotes reported as attributed
+RECALL_FLOOR = 124  # of 129 expected items (2026-12-02; 58 on 2026-11-26)
+ATTRIBUTED_SCARE_CEILING = 0  # of 21 listed scare/unattributed quotes reported as attributed
 
 
 def _found(name: str) -> list[Citation]:
@@ -33,12 +34,25 @@ def _found(name: str) -> list[Citation]:
     return [c for c in citations if c.role == "body" and c.form != "scare"]
 
 
+def _names(publisher: str | None) -> list[str]:
+    """A publisher's canonical name and, when the registry knows it, every alias: the key writes
+    a publisher as the article does (`新华网`), citecheck reports its canonical name."""
+    if publisher is None:
+        return []
+    known = default_registry().lookup(publisher)
+    return [publisher, *(known.aliases if known is not None else ())]
+
+
 def _matches(citation: Citation, item: dict[str, Any]) -> bool:
     checks = {
+        # a section's domain (`bbc.com/zhongwen`) is on its site's (`bbc.com`)
         "publisher_domain": lambda v: (
-            citation.domain == v or (v is not None and (citation.domain or "").endswith(v))
+            citation.domain == v
+            or (v is not None and (citation.domain or "").split("/")[0].endswith(v))
         ),
-        "publisher_contains": lambda v: v.lower() in (citation.publisher or "").lower(),
+        "publisher_contains": lambda v: any(
+            v.lower() in name.lower() for name in _names(citation.publisher)
+        ),
         "title": lambda v: citation.title == v,
         "title_contains": lambda v: v.lower() in (citation.title or "").lower(),
         "date": lambda v: citation.date == v,
