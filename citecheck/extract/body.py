@@ -7,9 +7,10 @@ article from its frame has well-kept tools, so we write no heuristics of our own
 It cannot say where: it parses with lxml, rewrites the tree and returns content without
 positions. So we ask it about a copy of the page in which every link and image carries a name:
 
-- One `html.parser` pass over a same-length sanitized copy (as in `citecheck.extract.html`, so
-  offsets agree) finds each `<a href>`, `<img src>` and cited `<blockquote>`/`<q>` start tag, and
-  each text block (the text between block boundaries: `<p>`, `<li>`, `<td>`, `<br>`, ...).
+- One `html.parser` pass (`citecheck.extract.body_source`) over a same-length sanitized copy
+  (as in `citecheck.extract.html`, so offsets agree) finds each `<a href>`, `<img src>` and
+  cited `<blockquote>`/`<q>` start tag, and each text block (the text between block boundaries:
+  `<p>`, `<li>`, `<td>`, `<br>`, ...).
 - trafilatura reads a copy in which each `<a>` starts with an `href` naming it
   (`https://citecheck.invalid/a17`) and each `<img>` with `src`/`data-src*` values that put such
   a name before the original value (which its image-extension test still sees); of two equal
@@ -17,6 +18,11 @@ positions. So we ask it about a copy of the page in which every link and image c
   it keeps on the original (checked on every fixture page), and the names in its `<ref>` and
   `<graphic>` output say exactly which elements it kept: a nav link and a body link to the same
   place with the same words are told apart, as matching hrefs and texts could not.
+- trafilatura is asked twice, with the same options but for images. Links and text come from
+  the extraction without images: asked for images, trafilatura spares every container holding
+  one from its link-density test, so teaser lists with thumbnails and layout tables with a logo
+  are kept whole (on the fixture pages, 20 of the 48 chrome links kept in one pass). Images come
+  from the extraction with them, run only when the page has an `<img>`.
 - Text cannot be named without changing the decision, so blocks are matched by text: a block is
   kept when its whitespace-normalised text is a kept block, or, if `MIN_MATCH` characters long,
   occurs in one at word boundaries. A text the source repeats (a label, a headline) is kept only
@@ -29,32 +35,28 @@ positions. So we ask it about a copy of the page in which every link and image c
 `find_body` returns None, "treat everything as the body", for what is not a full page (with
 `<html>` or `<body>`, fewer than `MIN_BLOCKS` block elements; without, `MIN_BLOCKS_WITHOUT_ROOT`):
 hand-written HTML has no chrome, and trafilatura drops lists of bare links, a common way to list
-sources. Also past the cost guards (`MAX_CHARS`, `MAX_LINK_WORK`), when trafilatura finds
-nothing or fails, and when nothing it found can be placed.
+sources. Also past the cost guards (`MAX_CHARS`, `body_source.MAX_LINK_WORK`), when trafilatura
+finds nothing or fails, and when nothing it found can be placed.
+
+Measured and not taken (benchmarks/body_links.py): `favor_precision` drops every article link
+of the CBS page; without tables the links of a table of sources go; readability-lxml and
+jusText, as a second opinion, drop the bulleted advice (with its links) of the Foreign Office
+page. No trafilatura option drops the link lists set into stories (BBC, Correio, Infobae).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 import trafilatura
 
+from citecheck.extract.body_source import Walker
 from citecheck.extract.prose import collapse
 
 MAX_CHARS = 10_000_000
-"""Longer texts get no body (our pass takes ~0.1 s per MB, trafilatura about as much again)."""
-
-MAX_LINK_WORK = 500_000
-"""Budget for trafilatura's link-density tests, which cost ~2 µs per link per unit of depth: an
-`<a href>` costs `LINK_COST` plus the containers it is in. Real pages use up to ~150,000."""
-
-LINK_COST = 16
-"""What one link costs towards `MAX_LINK_WORK`, besides its depth."""
+"""Longer texts get no body (our pass takes ~0.1 s per MB, trafilatura as much again per pass)."""
 
 MIN_BLOCKS = 12
 """With `<html>` or `<body>`, a page needs this many block-level elements to count as full."""
@@ -70,48 +72,22 @@ SEARCH_BUDGET = 20_000_000
 
 OPTIONS: dict[str, Any] = {
     "output_format": "xml", "favor_recall": True, "include_comments": False,
-    "include_tables": True, "include_images": True, "include_links": True,
+    "include_tables": True, "include_images": False, "include_links": True,
     "with_metadata": False,
 }  # fmt: skip
-"""How trafilatura is asked. `favor_recall` keeps reference lists that have words besides their
-links (and, on the fixture pages, drops more boilerplate text at no cost in links); tables stay
-in, as layout tables still hold many government articles."""
+"""How trafilatura is asked which text and links are the article. `favor_recall` keeps reference
+lists that have words besides their links (and, on the fixture pages, drops more boilerplate text
+at no cost in links); tables stay in, or the links of a table of sources would go. Images stay
+out: trafilatura spares every container holding an image from its link-density test, so asked
+for images it keeps teaser lists with thumbnails and layout tables with a logo whole."""
 
-_BLANK = "\x01"
-_TERMINATOR = "\"'-->"
-_RAW_TEXT = frozenset(
-    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
-)
-# Tags that end a text block (trafilatura turns `<br>` into a line break, which may split one).
-_BREAKS = frozenset(
-    {
-        "address", "article", "aside", "audio", "blockquote", "body", "br", "button", "canvas",
-        "caption", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "embed",
-        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-        "head", "header", "hgroup", "hr", "html", "input", "label", "legend", "li", "main", "math",
-        "menu", "nav", "noscript", "object", "ol", "option", "p", "pre", "section", "select",
-        "summary", "svg", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "video",
-    }
-)  # fmt: skip
-# Block-level elements counted towards a full page.
-_COUNTED = frozenset(
-    {
-        "article", "aside", "blockquote", "div", "figure", "footer", "h1", "h2", "h3", "h4", "h5",
-        "h6", "header", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "ul",
-    }
-)  # fmt: skip
-# Containers whose end tag is never left out in practice: their depth prices a link.
-_NESTING = frozenset(
-    {
-        "article", "aside", "blockquote", "div", "dl", "figure", "footer", "form", "header", "main",
-        "nav", "ol", "section", "table", "ul",
-    }
-)  # fmt: skip
+IMAGE_OPTIONS: dict[str, Any] = {**OPTIONS, "include_images": True}
+"""How trafilatura is asked, a second time and only on pages with images, which images it keeps."""
+
 # trafilatura output elements that do not end a block.
 _INLINE_OUTPUT = frozenset({"b", "del", "em", "hi", "i", "ref", "span", "strong", "sub", "sup"})
 _MAX_REPEATS = 64  # a text repeated more often is placed in document order, not by anchors
 _TOKEN_HOST = "citecheck{}.invalid"
-_MAX_IMAGE_SRC = 8192 - 64  # trafilatura ignores longer sources; the token must not push one over
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,153 +132,15 @@ def find_body(html_text: str, *, url: str | None = None) -> Body | None:
     if len(html_text) > MAX_CHARS:
         return None
     prefix = _token_prefix(html_text)
-    page = _Walker(html_text, prefix)
+    page = Walker(html_text, prefix)
     if not page.read():
         return None
     needed = MIN_BLOCKS if page.has_root else MIN_BLOCKS_WITHOUT_ROOT
     if page.block_count < needed:
         return None
-    answer = _ask(_tagged(html_text, page), url, prefix)
+    has_images = any(element.kind == "img" for element in page.elements)
+    answer = _ask(_tagged(html_text, page), url, prefix, has_images)
     return None if answer is None else _place(page, *answer)
-
-
-# -- reading the source ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Element:
-    """A link, image or cited quote in the source."""
-
-    kind: str
-    """`a`, `img` or `quote`."""
-    start: int
-    """Offset of its `<`."""
-    end: int
-    """Offset just past its start tag."""
-    insert: str
-    """The attributes naming it, to write just after its tag name (first attributes win)."""
-    parent: int = -1
-    """For an image: the index of the `<a>` it stands in, or -1."""
-    has_text: bool = False
-    """For a link: whether it holds any text."""
-    figure: int = -1
-    """For an image: the number of the `<figure>` it stands in, or -1."""
-
-
-class _OverBudget(Exception):
-    """The page has more links, more deeply nested, than `MAX_LINK_WORK` allows."""
-
-
-class _Walker(HTMLParser):
-    """One pass over the source: link elements, text blocks, and what makes a full page."""
-
-    def __init__(self, text: str, prefix: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.text = text
-        self.prefix = prefix
-        self.elements: list[_Element] = []
-        self.blocks: list[tuple[int, int, str]] = []  # (start, end, normalised text)
-        self.block_figures: list[int] = []  # for each block, the figure it is in, or -1
-        self.block_count = 0
-        self.has_root = False
-        copy = re.sub(r"(?<=<!)\[", _BLANK, text.replace("&", _BLANK))
-        self._copy = copy + _TERMINATOR
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        self._raw: str | None = None  # the raw-text element we are in
-        self._depth = 0
-        self._work = 0
-        self._anchor = -1
-        self._figures: list[int] = []  # the open `<figure>`s, innermost last
-        self._figure_count = 0
-        self._run: list[str] = []
-        self._run_span = (-1, -1)
-
-    def read(self) -> bool:
-        """Parse the whole text; False when the parser gave up or the budget ran out."""
-        try:
-            self.feed(self._copy)
-            self.close()
-        except Exception:  # a parser slip on hostile input, or over budget: structure unknown
-            return False
-        self._flush()
-        return True
-
-    def _here(self) -> int:
-        line, column = self.getpos()
-        starts = self._line_starts
-        return starts[min(max(line, 1), len(starts)) - 1] + column
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        here = self._here()
-        there = here + len(self.get_starttag_text() or "")
-        if self._raw is not None or there > len(self.text) or self._copy[here] != "<":
-            return
-        self.has_root = self.has_root or tag in ("html", "body")
-        self.block_count += tag in _COUNTED
-        self._depth += tag in _NESTING
-        if tag in _BREAKS or tag in _RAW_TEXT:
-            self._flush()
-        if tag in _RAW_TEXT:
-            self._raw = tag
-        elif tag == "figure":
-            self._figures.append(self._figure_count)
-            self._figure_count += 1
-        elif tag == "a":
-            self._anchor = -1  # an `<a>` inside another closes it, as in browsers
-            if any(name == "href" for name, _ in attrs):
-                self._work += LINK_COST + self._depth
-                if self._work > MAX_LINK_WORK:
-                    raise _OverBudget
-                self._anchor = len(self.elements)
-                token = f' href="{self.prefix}a{self._anchor}"'
-                self.elements.append(_Element("a", here, there, token))
-        elif tag == "img" and any(name == "src" for name, _ in attrs):
-            token = f"{self.prefix}i{len(self.elements)}/"
-            insert = "".join(
-                f' {name}="{token}{html.escape(value, quote=True)}"'
-                for name, value in dict(reversed(attrs)).items()  # the first of a name wins
-                if name == "src" or name.startswith("data-src")
-                for value in [html.unescape((value or "").replace(_BLANK, "&"))]
-                if 0 < len(value) < _MAX_IMAGE_SRC
-            )
-            figure = self._figures[-1] if self._figures else -1
-            self.elements.append(_Element("img", here, there, insert, self._anchor, figure=figure))
-        elif tag in ("blockquote", "q") and any(name == "cite" for name, _ in attrs):
-            self.elements.append(_Element("quote", here, there, ""))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)  # browsers ignore the `/` of `<div/>`, and so do we
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._raw is not None:
-            if tag == self._raw:
-                self._raw = None
-            return
-        self._depth = max(0, self._depth - (tag in _NESTING))
-        if tag in _BREAKS:
-            self._flush()
-        if tag == "a":
-            self._anchor = -1
-        elif tag == "figure" and self._figures:
-            self._figures.pop()
-
-    def handle_data(self, data: str) -> None:
-        here = self._here()
-        there = min(here + len(data), len(self.text))
-        if self._raw is not None or here >= there or not self._copy.startswith(data, here):
-            return
-        if self._anchor >= 0 and not data.isspace():
-            self.elements[self._anchor].has_text = True
-        self._run_span = (here if self._run_span[0] < 0 else self._run_span[0], there)
-        self._run.append(html.unescape(self.text[here:there]))
-
-    def _flush(self) -> None:
-        text = collapse("".join(self._run))
-        if text:
-            self.blocks.append((*self._run_span, text))
-            self.block_figures.append(self._figures[-1] if self._figures else -1)
-        self._run.clear()
-        self._run_span = (-1, -1)
 
 
 # -- asking trafilatura ------------------------------------------------------------------------
@@ -316,7 +154,7 @@ def _token_prefix(text: str) -> str:
     return f"https://{_TOKEN_HOST.format(number or '')}/"
 
 
-def _tagged(text: str, page: _Walker) -> str:
+def _tagged(text: str, page: Walker) -> str:
     """`text` with each link and image named by attributes put first in its start tag."""
     parts: list[str] = []
     position = 0
@@ -329,13 +167,29 @@ def _tagged(text: str, page: _Walker) -> str:
     return "".join(parts)
 
 
-def _ask(text: str, url: str | None, prefix: str) -> tuple[set[int], set[int], list[str]] | None:
-    """What trafilatura keeps: links and images (by name) and text blocks, or None for nothing."""
+def _ask(
+    text: str, url: str | None, prefix: str, has_images: bool
+) -> tuple[set[int], set[int], list[str]] | None:
+    """What trafilatura keeps: links and images (by name) and text blocks, or None for nothing.
+
+    Links and text come from one extraction without images, images from one with them.
+    """
     try:
-        body = getattr(trafilatura.bare_extraction(text, url=url, **OPTIONS), "body", None)
-        return _read_output(body, prefix) if body is not None and len(body) else None
+        body = _extract(text, url, OPTIONS)
+        if body is None:
+            return None
+        links, _, pieces = _read_output(body, prefix)
+        with_images = _extract(text, url, IMAGE_OPTIONS) if has_images else None
+        images = set() if with_images is None else _read_output(with_images, prefix)[1]
+        return links, images, pieces
     except Exception:  # whatever trafilatura or lxml raise on hostile input: no body found
         return None
+
+
+def _extract(text: str, url: str | None, options: dict[str, Any]) -> Any:
+    """trafilatura's XML body for `text`, or None when it found nothing."""
+    body = getattr(trafilatura.bare_extraction(text, url=url, **options), "body", None)
+    return body if body is not None and len(body) else None
 
 
 def _read_output(body: Any, prefix: str) -> tuple[set[int], set[int], list[str]]:
@@ -379,7 +233,7 @@ def _token(value: str, prefix: str) -> list[int]:
 # -- placing the answer ------------------------------------------------------------------------
 
 
-def _place(page: _Walker, links: set[int], images: set[int], pieces: list[str]) -> Body | None:
+def _place(page: Walker, links: set[int], images: set[int], pieces: list[str]) -> Body | None:
     """The body: what trafilatura kept, in source ranges; None when nothing can be placed."""
     elements = page.elements
     kept = [
