@@ -27,7 +27,8 @@ class InlineMap:
         offset = 0
         for index, piece in enumerate(content.split("\n")):
             line = min(first_line + index, lines.line_count)
-            source = lines.line_text(line)
+            # markdown-it reads NUL as U+FFFD (CommonMark); so must the line it is found in
+            source = lines.line_text(line).replace("\x00", "\ufffd")
             column = locate(source, piece, cursors.get(line, 0) if cursors is not None else None)
             if cursors is not None:
                 cursors[line] = column + len(piece)

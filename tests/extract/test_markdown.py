@@ -255,3 +255,11 @@ def test_reference_article_reports_www_gov_br_on_line_78() -> None:
     assert [(c.span.line, c.text, c.url) for c in found] == [
         (78, "www.gov.br", "https://www.gov.br")
     ]
+
+
+def test_a_nul_character_does_not_shift_the_line() -> None:
+    # markdown-it reads NUL as U+FFFD; the line is still found (hypothesis found this one)
+    text = "> <https://f.org>\x00"
+    found, _ = extract(Document("a.md", "markdown", text, "utf-8"))
+    (link,) = found
+    assert (link.span.column, link.source) == (3, "<https://f.org>")
