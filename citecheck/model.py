@@ -192,3 +192,128 @@ class ExtractReport:
     """Every citation, grouped by document in input order, then by position."""
     problems: tuple[InputProblem, ...] = field(default_factory=tuple)
     """Inputs that could not be read."""
+
+
+# Checking ---------------------------------------------------------------------------------------
+
+Status = Literal[
+    "ok",
+    "redirected",
+    "dead",
+    "soft-404",
+    "blocked",
+    "rate-limited",
+    "paywalled",
+    "server-error",
+    "timeout",
+    "unreachable",
+    "offline",
+    "refused-private",
+    "excluded",
+    "invalid-url",
+    "unsupported-scheme",
+    "fragment-missing",
+]
+"""What checking a link found; each code's meaning is fixed once released (docs/outcomes.md)."""
+
+STATUSES: tuple[Status, ...] = (
+    "ok",
+    "redirected",
+    "dead",
+    "soft-404",
+    "blocked",
+    "rate-limited",
+    "paywalled",
+    "server-error",
+    "timeout",
+    "unreachable",
+    "offline",
+    "refused-private",
+    "excluded",
+    "invalid-url",
+    "unsupported-scheme",
+    "fragment-missing",
+)
+"""Every status code, in the order reports list them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What one request is made for: a normalised URL, fetched once however often it is cited."""
+
+    url: str
+    """The normalised URL without credentials or fragment: lower-case scheme and host, no default
+    port, `/` for an empty path. Safe to show."""
+    host: str
+    """The host, lower case (IDNA-encoded for an international name; no brackets for IPv6)."""
+    group: str
+    """Whose limits apply: the registrable domain (`bbc.co.uk`), else the host (an IP address)."""
+    credentials: tuple[str, str] | None = field(default=None, repr=False, compare=True)
+    """User name and password written in the URL, sent only to `host`; never shown."""
+
+    @property
+    def key(self) -> tuple[str, tuple[str, str] | None]:
+        """Two citations with the same key share one request."""
+        return (self.url, self.credentials)
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """One hop of a redirect chain."""
+
+    url: str
+    """The URL that answered with a redirect (credentials removed)."""
+    status: int
+    """Its HTTP status: 301, 302, 303, 307 or 308."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the web (or the disk) said about a target."""
+
+    status: Status
+    """The verdict, one documented code."""
+    detail: str
+    """Why, for a person, with the evidence (a marker header, a page title, an error)."""
+    http_status: int | None = None
+    """The final HTTP status, when an answer came back."""
+    final_url: str | None = None
+    """Where the redirects ended (credentials removed), when an answer came back."""
+    redirects: tuple[Redirect, ...] = ()
+    """The redirect chain followed, in order."""
+    suggested_url: str | None = None
+    """The URL to cite instead, when every redirect was permanent (301, 308) and ended well."""
+    reason: str | None = None
+    """A stable sub-code for network failures: `refused`, `reset`, `tls`, `nxdomain`, `dns`,
+    `no-route`, `closed`, `too-many-redirects`, `private-address`, ... (docs/outcomes.md)."""
+    attempts: int = 0
+    """How many times the target was requested (retries included); 0 when nothing was sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class CitationCheck:
+    """One citation and what checking it found."""
+
+    citation: Citation
+    """The citation, with credentials removed from what it shows."""
+    outcome: Outcome | None
+    """The verdict; None for a citation with nothing to check (a quote, a source named in words
+    without a URL)."""
+    target: str | None = None
+    """The normalised URL requested (or the local path checked), when there was one."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """The result of `citecheck check`."""
+
+    documents: tuple[DocumentSummary, ...] = ()
+    """One summary per document read, in input order."""
+    checks: tuple[CitationCheck, ...] = ()
+    """Every citation with its outcome, grouped by document in input order, then by position."""
+    problems: tuple[InputProblem, ...] = ()
+    """Inputs that could not be read."""
+    targets: int = 0
+    """How many distinct URLs were requested."""
+    offline: bool = False
+    """True when nothing at all could be reached: the links were not checked (exit code 2)."""

@@ -37,7 +37,7 @@ PublisherType = Literal[
 """What kind of body a publisher is."""
 
 _TYPES: tuple[str, ...] = get_args(PublisherType)
-_KEYS = ("name", "type", "domains", "aliases")
+_KEYS = ("name", "type", "domains", "aliases", "paywall")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,8 @@ class Publisher:
     """Lower-case hosts without `www.`, primary first; an entry may carry a path prefix."""
     aliases: tuple[str, ...]
     """Other names: abbreviations, variants, traditional and simplified Chinese, native names."""
+    paywall: bool = False
+    """Whether its articles are behind a paywall (a 403 from it is then `paywalled`)."""
 
     @property
     def domain(self) -> str:
@@ -340,7 +342,8 @@ def _domain(value: str, where: str) -> str:
 def parse_entry(
     entry: Mapping[str, object], where: str, base: Publisher | None = None
 ) -> Publisher:
-    """A publisher from a table with the keys `name`, `type`, `domains` and `aliases`; with
+    """A publisher from a table with the keys `name`, `type`, `domains`, `aliases` and the
+    optional `paywall`; with
     `base`, the fields not given are `base`'s (and the name stays `base`'s)."""
     unknown = sorted(repr(k) for k in entry if k not in _KEYS)
     if unknown:
@@ -366,7 +369,10 @@ def parse_entry(
     aliases = _texts(entry, "aliases", where) if "aliases" in entry else ()
     if "aliases" not in entry and base is not None:
         aliases = base.aliases
-    return Publisher(name, kind, domains, aliases)
+    paywall = entry.get("paywall", base.paywall if base is not None else False)
+    if not isinstance(paywall, bool):
+        raise RegistryError(f"{where}: `paywall` must be true or false, not {paywall!r}")
+    return Publisher(name, kind, domains, aliases, paywall)
 
 
 # Loading ---------------------------------------------------------------------------------------
