@@ -1,0 +1,336 @@
+"""Fetching targets: limits, pacing, redirects, HEAD and GET, retries. The decisions are
+`policy.py`'s; this module carries them out with one `httpx.AsyncClient` under trio.
+
+Every request passes, in this order: its host group's `CapacityLimiter` (`--host-concurrency`),
+that group's pacing (`--host-interval`, and any pause a 429 asked for), then the global
+`CapacityLimiter` (`--max-concurrency`). The global slot is taken last and held only while the
+request is on the wire, so a task waiting for a slow or paused host never keeps another host
+waiting. A request's time limit (`--timeout`) is a trio cancel scope around sending it and
+reading what is wanted of its body.
+
+`fetch` never raises for what the network does: every failure becomes an `Outcome` through the
+table in `errors.py`.
+"""
+
+from __future__ import annotations
+
+import random as random_module
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import httpx
+import trio
+
+from citecheck import anchors, policy
+from citecheck.fetch import errors
+from citecheck.model import Outcome, Redirect, Target
+from citecheck.settings import FetchSettings
+from citecheck.targets import group as group_of
+from citecheck.targets import redact
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What fetching a target gave."""
+
+    outcome: Outcome
+    """The verdict."""
+    anchors: frozenset[str] | None = None
+    """The page's anchors, when the page was wanted and read."""
+    complete: bool = True
+    """False when the page was longer than the body cap (anchors past it are unknown)."""
+
+
+@dataclass(slots=True)
+class _Host:
+    """What one host group's requests share."""
+
+    limiter: trio.CapacityLimiter
+    interval: float
+    next_start: float = 0.0
+    not_before: float = 0.0
+    head_refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    status: int
+    headers: Mapping[str, str]
+    page: str | None
+    complete: bool
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Fetcher:
+    """Fetches targets with one client, within the settings' limits."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: FetchSettings,
+        *,
+        paywalled: Callable[[str], bool] = lambda url: False,
+        random: Callable[[], float] = random_module.random,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._paywalled = paywalled
+        self._random = random
+        self._now = now
+        self._global = trio.CapacityLimiter(max(settings.max_concurrency, 1))
+        self._hosts: dict[str, _Host] = {}
+
+    def _host(self, group: str) -> _Host:
+        host = self._hosts.get(group)
+        if host is None:
+            limiter = trio.CapacityLimiter(max(self._settings.host_concurrency, 1))
+            host = self._hosts[group] = _Host(limiter, self._settings.host_interval)
+        return host
+
+    async def fetch(self, target: Target, *, want_page: bool = False) -> Fetched:
+        """Check one target, retrying transient failures; never raises for network failures."""
+        retries = max(self._settings.retries, 0)
+        for attempt in range(retries + 1):
+            outcome, answer = await self._attempt(target, want_page)
+            outcome = replace(outcome, attempts=attempt + 1)
+            after = None
+            if answer is not None:
+                after = policy.retry_after(answer.headers.get("retry-after"), self._now())
+                if answer.status == 429 and retries:
+                    self._slow_down(answer.url, attempt, after)
+            if attempt < retries and policy.retryable(outcome):
+                await trio.sleep(policy.retry_delay(attempt, after, self._random))
+                continue
+            return self._fetched(outcome, answer, want_page)
+        raise AssertionError("unreachable: the last attempt returns")
+
+    def _fetched(self, outcome: Outcome, answer: policy.Answer | None, want_page: bool) -> Fetched:
+        if not want_page or answer is None or answer.page is None:
+            return Fetched(outcome)
+        content_type = answer.headers.get("content-type", "")
+        if "markdown" in content_type:
+            found = anchors.markdown_anchors(answer.page)
+        else:
+            found = anchors.html_anchors(answer.page)
+        return Fetched(outcome, found, answer.complete)
+
+    def _slow_down(self, url: str, attempt: int, after: float | None) -> None:
+        """A 429 when retries are on: pause the host group for what it asked (or a backoff),
+        and halve how many requests it gets at once, so that the retries get through. With
+        `--retries 0` a 429 is reported at once and slows nothing: nothing will be asked
+        again, and the other links of the host need not wait."""
+        host = self._host(group_of(urlsplit(url).hostname or ""))
+        pause = after if after is not None else policy.backoff(attempt, self._random)
+        host.not_before = max(host.not_before, trio.current_time() + pause)
+        host.limiter.total_tokens = max(1, int(host.limiter.total_tokens) // 2)
+
+    async def _attempt(
+        self, target: Target, want_page: bool
+    ) -> tuple[Outcome, policy.Answer | None]:
+        """One attempt: HEAD (or GET) through the redirects, and a GET when HEAD was not
+        enough. The outcome, and the final answer when there was one."""
+        want = want_page or self._settings.method == "get"
+        host = self._host(target.group)
+        method = policy.first_method(target.group, head_refused=host.head_refused, want_page=want)
+        first = await self._chain(target.url, method, target.credentials, want, ())
+        if isinstance(first, Outcome):
+            return first, None
+        answer = first
+        if method == "HEAD" and policy.needs_get(first):
+            stayed = all(
+                policy.credentials_may_follow(target.url, url)
+                for url in (*(hop.url for hop in first.redirects), first.url)
+            )
+            credentials = target.credentials if stayed else None
+            second = await self._chain(first.url, "GET", credentials, want, first.redirects)
+            if isinstance(second, Outcome):
+                return second, None
+            if policy.refuses_head(first.status, second.status):
+                host.head_refused = True
+            answer = second
+        paywall = answer.status == 403 and (
+            self._paywalled(answer.url) or self._paywalled(target.url)
+        )
+        verdict = policy.classify(target.url, answer, paywall=paywall)
+        return verdict, answer
+
+    async def _chain(
+        self,
+        url: str,
+        method: str,
+        credentials: tuple[str, str] | None,
+        want_page: bool,
+        hops: tuple[Redirect, ...],
+    ) -> policy.Answer | Outcome:
+        """Request `url`, following redirects by hand."""
+        while True:
+            response = await self._request(method, url, credentials, want_page)
+            if isinstance(response, Outcome):
+                return replace(
+                    response, redirects=hops, final_url=response.final_url or redact(url)
+                )
+            if (
+                response.status not in policy.REDIRECT_STATUSES
+                or "location" not in response.headers
+            ):
+                return policy.Answer(
+                    method,
+                    redact(url),
+                    response.status,
+                    response.headers,
+                    hops,
+                    response.page,
+                    response.complete,
+                )
+            if len(hops) >= policy.MAX_REDIRECTS:
+                return Outcome(
+                    "dead",
+                    f"more than {policy.MAX_REDIRECTS} redirects",
+                    http_status=response.status,
+                    final_url=redact(url),
+                    redirects=hops,
+                    reason="too-many-redirects",
+                )
+            following = policy.next_location(url, response.status, response.headers["location"])
+            hops = (*hops, Redirect(redact(url), response.status))
+            if isinstance(following, Outcome):
+                return replace(following, redirects=hops)
+            if credentials is not None and not policy.credentials_may_follow(url, following):
+                credentials = None
+            url = following
+
+    async def _request(
+        self, method: str, url: str, credentials: tuple[str, str] | None, want_page: bool
+    ) -> _Response | Outcome:
+        """One request within the limits and the time limit; its status, headers and the part
+        of its body that is wanted, or the outcome of its failure."""
+        hostname = urlsplit(url).hostname or ""
+        if not self._settings.allow_private and _private_literal(hostname):
+            return Outcome(
+                "refused-private",
+                f"{hostname} is a private, loopback or link-local address",
+                reason="private-address",
+            )
+        host = self._host(group_of(hostname))
+        settings = self._settings
+        async with host.limiter:
+            await self._pace(host)
+            async with self._global:
+                with trio.move_on_after(settings.timeout) as scope:
+                    try:
+                        return await self._send(method, url, credentials, want_page, hostname)
+                    except errors.CAUGHT as error:
+                        return errors.outcome_for(error)
+        assert scope.cancelled_caught
+        return Outcome(
+            "timeout", f"no complete answer within {settings.timeout:g} s", reason="timeout"
+        )
+
+    async def _pace(self, host: _Host) -> None:
+        now = trio.current_time()
+        start = max(now, host.next_start, host.not_before)
+        host.next_start = start + host.interval
+        if start > now:
+            await trio.sleep_until(start)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        credentials: tuple[str, str] | None,
+        want_page: bool,
+        hostname: str,
+    ) -> _Response:
+        settings = self._settings
+        request = self._client.build_request(
+            method, url, headers={"User-Agent": settings.user_agent_for(hostname)}
+        )
+        auth = httpx.BasicAuth(*credentials) if credentials is not None else None
+        response = await self._client.send(request, auth=auth, stream=True)
+        try:
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            content_type = headers.get("content-type", "").lower()
+            budget = policy.page_budget(
+                method,
+                response.status_code,
+                content_type,
+                want_page=want_page and 200 <= response.status_code < 300,
+                max_body=settings.max_body,
+            )
+            data, complete = b"", True
+            if budget:
+                data, complete = await _read(response, budget)
+            elif method == "HEAD" or _small(headers):
+                # Read to the end (nothing, for HEAD) so that the connection can be reused:
+                # httpcore closes a connection whose response was not read to its end.
+                await _read(response, policy.DRAIN_BYTES)
+            page = _decode(data, content_type) if budget else None
+            return _Response(response.status_code, headers, page, complete)
+        finally:
+            await response.aclose()
+
+
+def _private_literal(hostname: str) -> bool:
+    """Whether a URL's host is an IP address literal of a private network (judged before any
+    request, so that it holds through proxies too)."""
+    if not hostname or not (hostname[0].isdigit() or ":" in hostname):
+        return False
+    try:
+        import ipaddress
+
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return policy.is_private_address(hostname)
+
+
+def _small(headers: Mapping[str, str]) -> bool:
+    length = headers.get("content-length", "")
+    return length.isdigit() and int(length) <= policy.DRAIN_BYTES
+
+
+async def _read(response: httpx.Response, budget: int) -> tuple[bytes, bool]:
+    """Up to `budget` decoded bytes of the body, and whether that was all of it."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= budget:
+            return b"".join(chunks)[:budget], False
+    return b"".join(chunks), True
+
+
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def _decode(data: bytes, content_type: str) -> str:
+    """A page's text: in the charset its Content-Type or `<meta>` names, else recognised as
+    `citecheck.encoding` does; undecodable bytes replaced (this text is only searched)."""
+    named = _CHARSET.search(content_type.encode("latin-1", "replace")) or _CHARSET.search(
+        data[:4096]
+    )
+    if named is not None:
+        try:
+            return data.decode(named.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    cut = data.rfind(b">")  # a page cut at the cap may end inside a character
+    whole = data if cut < 0 else data[: cut + 1]
+    try:
+        return whole.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from citecheck.encoding import DecodeError, decode
+
+    try:
+        return decode(whole)[0]
+    except DecodeError:
+        return whole.decode("utf-8", errors="replace")
