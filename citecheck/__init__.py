@@ -13,30 +13,48 @@ TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --ve
 if TYPE_CHECKING:
     from typing import Any
 
+    from citecheck.check import check_paths
     from citecheck.extract import extract as extract_document
     from citecheck.model import (
+        CheckReport,
         Citation,
+        CitationCheck,
         Document,
         DocumentSummary,
         ExtractReport,
         InputProblem,
+        Outcome,
         Span,
+        Target,
     )
     from citecheck.run import extract_paths
+    from citecheck.settings import FetchSettings
 
 __all__ = [
+    "CheckReport",
     "Citation",
+    "CitationCheck",
     "Document",
     "DocumentSummary",
     "ExtractReport",
+    "FetchSettings",
     "InputProblem",
+    "Outcome",
     "Span",
+    "Target",
     "__version__",
+    "check_paths",
     "extract_document",
     "extract_paths",
 ]
 
 _HOMES = {
+    "CheckReport": "citecheck.model",
+    "CitationCheck": "citecheck.model",
+    "FetchSettings": "citecheck.settings",
+    "Outcome": "citecheck.model",
+    "Target": "citecheck.model",
+    "check_paths": "citecheck.check",
     "Citation": "citecheck.model",
     "Document": "citecheck.model",
     "DocumentSummary": "citecheck.model",

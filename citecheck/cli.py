@@ -3,9 +3,10 @@
 Thin by design. Heavy modules (rich, markdown-it) are imported only once a command runs, so that
 `citecheck --version` and `--help` answer at once.
 
-Exit codes (docs/cli.md): 0 all inputs read; 1 findings at or above the failure threshold (for
-`check`, later); 2 a usage error, or an input that could not be read, or output that could not be
-written. This is the one place exceptions become exit codes.
+Exit codes (docs/cli.md): 0 all inputs read (and, for `check`, no finding at or above the
+failure threshold); 1 such findings; 2 a usage error, an input that could not be read, output
+that could not be written, or a `check` run that found itself offline. This is the one place
+exceptions become exit codes (`cli_check.py` holds the `check` command's flags and run).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from citecheck._version import __version__
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --version 9 ms
 
 if TYPE_CHECKING:
-    from citecheck.model import ExtractReport, Kind
+    from citecheck.model import CheckReport, ExtractReport, Kind
     from citecheck.publishers import Registry
 
 EXIT_OK = 0
@@ -32,6 +33,82 @@ class UsageError(Exception):
     """The command line asks for something that cannot be done; exit code 2."""
 
 
+def _inputs() -> argparse.ArgumentParser:
+    """The flags `extract` and `check` share: what to read and which citations to report."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories (recursive), globs, or - for standard input",
+    )
+    common.add_argument("--files-from", metavar="FILE", help="read more inputs, one per line")
+    common.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    common.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    common.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="resolve relative links against this absolute URL (else they are local links)",
+    )
+    common.add_argument(
+        "--include-code",
+        action="store_true",
+        help="also report URLs inside code spans and code blocks",
+    )
+    common.add_argument(
+        "--extensions",
+        metavar="LIST",
+        help="comma-separated file suffixes taken from directories "
+        "(default: .md,.markdown,.html,.htm,.txt)",
+    )
+    common.add_argument(
+        "--input-format",
+        choices=("auto", "markdown", "html", "text"),
+        default="auto",
+        help="read every input as this format (default: by file suffix)",
+    )
+    common.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode every input with this encoding (default: detect)",
+    )
+    common.add_argument(
+        "--min-confidence",
+        metavar="X",
+        default="0",
+        help="report only citations found with at least this confidence, 0-1 (default: 0)",
+    )
+    common.add_argument(
+        "--kind",
+        metavar="LIST",
+        help="report only these kinds, comma-separated: link, reference, credit, republication, "
+        "quote (default: all)",
+    )
+    common.add_argument(
+        "--all-links",
+        action="store_true",
+        help="also report what lies outside an HTML page's article body (navigation, footers, "
+        'related stories), marked "role": "boilerplate"',
+    )
+    common.add_argument(
+        "--scare-quotes",
+        action="store_true",
+        help="also report scare quotes (words in quotation marks that quote no one)",
+    )
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read this configuration file (default: ./citecheck.toml, else "
+        "[tool.citecheck] in ./pyproject.toml)",
+    )
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citecheck",
@@ -41,86 +118,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"citecheck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    extract = commands.add_parser(
+    common = _inputs()
+    commands.add_parser(
         "extract",
+        parents=[common],
         help="list every citation in the inputs, with its position (no network)",
         description="List every citation in the inputs, with its file, line and column. "
         "Reads Markdown, HTML and plain text; never touches the network.",
     )
-    extract.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files, directories (recursive), globs, or - for standard input",
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="extract as extract does, then check every link (network)",
+        description="Extract every citation as 'extract' does, then check every link: one "
+        "request per distinct URL, local files on disk. Statuses: docs/outcomes.md.",
     )
-    extract.add_argument("--files-from", metavar="FILE", help="read more inputs, one per line")
-    extract.add_argument(
-        "--format",
-        choices=("table", "json"),
-        default="table",
-        help="output format (default: table)",
-    )
-    extract.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
-    extract.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="resolve relative links against this absolute URL (else they are local links)",
-    )
-    extract.add_argument(
-        "--include-code",
-        action="store_true",
-        help="also report URLs inside code spans and code blocks",
-    )
-    extract.add_argument(
-        "--extensions",
-        metavar="LIST",
-        help="comma-separated file suffixes taken from directories "
-        "(default: .md,.markdown,.html,.htm,.txt)",
-    )
-    extract.add_argument(
-        "--input-format",
-        choices=("auto", "markdown", "html", "text"),
-        default="auto",
-        help="read every input as this format (default: by file suffix)",
-    )
-    extract.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="decode every input with this encoding (default: detect)",
-    )
-    extract.add_argument(
-        "--min-confidence",
-        metavar="X",
-        default="0",
-        help="report only citations found with at least this confidence, 0-1 (default: 0)",
-    )
-    extract.add_argument(
-        "--kind",
-        metavar="LIST",
-        help="report only these kinds, comma-separated: link, reference, credit, republication, "
-        "quote (default: all)",
-    )
-    extract.add_argument(
-        "--all-links",
-        action="store_true",
-        help="also report what lies outside an HTML page's article body (navigation, footers, "
-        'related stories), marked "role": "boilerplate"',
-    )
-    extract.add_argument(
-        "--scare-quotes",
-        action="store_true",
-        help="also report scare quotes (words in quotation marks that quote no one)",
-    )
-    extract.add_argument(
-        "--config",
-        metavar="FILE",
-        help="read this configuration file (default: ./citecheck.toml, else "
-        "[tool.citecheck] in ./pyproject.toml)",
-    )
+    from citecheck.cli_check import add_check_arguments
+
+    add_check_arguments(check)
     return parser
 
 
-def _confidence(value: str) -> float:
+def confidence(value: str) -> float:
+    """`--min-confidence` as a number between 0 and 1."""
     try:
         number = float(value)
     except ValueError:
@@ -133,30 +153,33 @@ def _confidence(value: str) -> float:
 _KINDS = ("link", "reference", "credit", "republication", "quote")
 
 
-def _kinds(value: str | None) -> list[Kind] | None:
+def kinds(value: str | None) -> list[Kind] | None:
+    """`--kind` as a list of kinds; None for all."""
     if value is None:
         return None
-    kinds: list[Kind] = []
+    chosen: list[Kind] = []
     for item in (item.strip() for item in value.split(",")):
         if item not in _KINDS:
             raise UsageError(f"--kind: unknown kind {item!r} (known: {', '.join(_KINDS)})")
-        kinds.append(item)  # type: ignore[arg-type]  # checked against _KINDS just above
-    return kinds
+        chosen.append(item)  # type: ignore[arg-type]  # checked against _KINDS just above
+    return chosen
 
 
-def _registry(path: str | None) -> Registry:
+def registry(path: str | None) -> Registry:
+    """The publisher registry, extended by the configuration file."""
     from citecheck.config import ConfigError, load
     from citecheck.publishers import RegistryError, default_registry
 
     try:
         config = load(path)
-        registry = default_registry()
-        return registry.extended(config.publishers) if config.publishers else registry
+        built_in = default_registry()
+        return built_in.extended(config.publishers) if config.publishers else built_in
     except (ConfigError, RegistryError) as error:
         raise UsageError(str(error)) from None
 
 
-def _base_url(value: str | None) -> str | None:
+def base_url(value: str | None) -> str | None:
+    """`--base-url`, checked to be an absolute http(s) or file URL."""
     if value is None:
         return None
     from urllib.parse import urlsplit
@@ -170,7 +193,7 @@ def _base_url(value: str | None) -> str | None:
     return value
 
 
-def _extensions(value: str | None) -> tuple[str, ...]:
+def extensions(value: str | None) -> tuple[str, ...]:
     """The suffixes to take from directories; `collect` adds dots and lowers the case."""
     from citecheck.collect import DEFAULT_EXTENSIONS
 
@@ -189,28 +212,28 @@ def _run_extract(options: argparse.Namespace) -> int:
     if not options.paths and not options.files_from:
         raise UsageError("nothing to read: name a file, a directory, a glob, or - for stdin")
     input_format = None if options.input_format == "auto" else options.input_format
-    registry = _registry(options.config)
-    kinds = _kinds(options.kind)
-    min_confidence = _confidence(options.min_confidence)
+    chosen_registry = registry(options.config)
+    chosen_kinds = kinds(options.kind)
+    min_confidence = confidence(options.min_confidence)
     try:
         report = extract_paths(
             options.paths,
             files_from=options.files_from,
-            base_url=_base_url(options.base_url),
+            base_url=base_url(options.base_url),
             include_code=options.include_code,
-            extensions=_extensions(options.extensions),
+            extensions=extensions(options.extensions),
             input_format=input_format,
             encoding=options.encoding,
             stdin=sys.stdin.buffer,
-            registry=registry,
+            registry=chosen_registry,
             min_confidence=min_confidence,
             all_links=options.all_links,
             scare_quotes=options.scare_quotes,
-            kinds=kinds,
+            kinds=chosen_kinds,
         )
     except InputError as error:
         raise UsageError(str(error)) from None
-    _output(report, options)
+    output(report, options)
     if report.problems:
         from citecheck.report.safe import terminal_safe
 
@@ -220,7 +243,8 @@ def _run_extract(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _output(report: ExtractReport, options: argparse.Namespace) -> None:
+def output(report: ExtractReport | CheckReport, options: argparse.Namespace) -> None:
+    """Print or write the report in the chosen format."""
     if options.format == "json":
         from citecheck.report import json as json_report
 
@@ -255,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
+        if options.command == "check":
+            from citecheck.cli_check import run_check
+
+            return run_check(options)
         return _run_extract(options)
     except UsageError as error:
         print(f"citecheck: error: {error}", file=sys.stderr)

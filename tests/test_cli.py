@@ -230,10 +230,11 @@ def test_version_and_help_do_not_load_the_parsers() -> None:
     probe = (
         "import sys, contextlib, io\n"
         "from citecheck.cli import main\n"
-        "for argv in (['--version'], ['--help'], ['extract', '--help']):\n"
+        "for argv in (['--version'], ['--help'], ['extract', '--help'], ['check', '--help']):\n"
         "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "        main(argv)\n"
-        "heavy = [m for m in ('rich', 'markdown_it', 'citecheck.extract', 'html.parser')\n"
+        "heavy = [m for m in ('rich', 'markdown_it', 'citecheck.extract', 'html.parser',\n"
+        "                     'httpx', 'httpcore', 'trio', 'h2', 'citecheck.fetch')\n"
         "         if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )

@@ -6,7 +6,17 @@ import re
 from pathlib import Path
 
 import citecheck
-from citecheck.model import Citation, Document, DocumentSummary, ExtractReport, InputProblem
+from citecheck.model import (
+    CheckReport,
+    Citation,
+    CitationCheck,
+    Document,
+    DocumentSummary,
+    ExtractReport,
+    InputProblem,
+    Outcome,
+    Redirect,
+)
 from citecheck.report import json as json_report
 
 ROOT = Path(__file__).parent.parent
@@ -35,6 +45,12 @@ def test_ci_runs_the_readme_test_command_step_by_step() -> None:
 
 def test_public_api() -> None:
     assert set(citecheck.__all__) == {
+        "CheckReport",
+        "CitationCheck",
+        "FetchSettings",
+        "Outcome",
+        "Target",
+        "check_paths",
         "Citation",
         "Document",
         "DocumentSummary",
@@ -71,6 +87,19 @@ def test_json_fields_are_all_documented() -> None:
     data = json_report.to_object(report)
     fields = set(data) | set(data["documents"][0]) | set(data["citations"][0])
     fields |= set(data["problems"][0])
+    outcome = Outcome(
+        "redirected", "HTTP 200 after 1 redirect", http_status=200,
+        final_url="https://a.org/y", redirects=(Redirect("https://a.org/x", 301),),
+        suggested_url="https://a.org/y", attempts=1,
+    )  # fmt: skip
+    checked = CheckReport(
+        report.documents,
+        tuple(CitationCheck(c, outcome, c.url) for c in found),
+        report.problems,
+        targets=1,
+    )
+    data = json_report.to_object(checked)
+    fields |= set(data) | set(data["citations"][0]) | set(data["citations"][0]["redirects"][0])
     assert fields - documented == set()
 
 

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from citecheck._version import __version__
-from citecheck.model import Citation, ExtractReport, Span
+from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport, Span
+from citecheck.report import status_counts
 
 SCHEMA_VERSION = 1
 
@@ -67,28 +68,76 @@ def _reference(reference: Citation | None) -> dict[str, Any] | None:
     }
 
 
-def to_object(report: ExtractReport) -> dict[str, Any]:
+def check_object(check: CitationCheck) -> dict[str, Any]:
+    """One checked citation as a JSON object: the citation's fields, then what checking found."""
+    outcome = check.outcome
+    data = citation_object(check.citation)
+    data["target"] = check.target
+    if outcome is None:
+        data.update(
+            status=None,
+            http_status=None,
+            final_url=None,
+            detail=None,
+            reason=None,
+            redirects=[],
+            suggested_url=None,
+            attempts=0,
+        )
+        return data
+    data.update(
+        status=outcome.status,
+        http_status=outcome.http_status,
+        final_url=outcome.final_url,
+        detail=outcome.detail,
+        reason=outcome.reason,
+        redirects=[{"url": hop.url, "status": hop.status} for hop in outcome.redirects],
+        suggested_url=outcome.suggested_url,
+        attempts=outcome.attempts,
+    )
+    return data
+
+
+def to_object(report: ExtractReport | CheckReport) -> dict[str, Any]:
     """The report as plain JSON-able data."""
+    if isinstance(report, CheckReport):
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "citecheck", "version": __version__},
+            "command": "check",
+            "offline": report.offline,
+            "targets": report.targets,
+            "summary": status_counts(report),
+            "documents": _documents(report),
+            "citations": [check_object(c) for c in report.checks],
+            "problems": _problems(report),
+        }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "citecheck", "version": __version__},
-        "documents": [
-            {
-                "path": d.path,
-                "format": d.format,
-                "encoding": d.encoding,
-                "citations": d.citations,
-                "ignored": d.ignored,
-            }
-            for d in report.documents
-        ],
+        "documents": _documents(report),
         "citations": [citation_object(c) for c in report.citations],
-        "problems": [
-            {"path": p.path, "code": p.code, "message": p.message} for p in report.problems
-        ],
+        "problems": _problems(report),
     }
 
 
-def render(report: ExtractReport) -> str:
+def _documents(report: ExtractReport | CheckReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": d.path,
+            "format": d.format,
+            "encoding": d.encoding,
+            "citations": d.citations,
+            "ignored": d.ignored,
+        }
+        for d in report.documents
+    ]
+
+
+def _problems(report: ExtractReport | CheckReport) -> list[dict[str, Any]]:
+    return [{"path": p.path, "code": p.code, "message": p.message} for p in report.problems]
+
+
+def render(report: ExtractReport | CheckReport) -> str:
     """The report as JSON text (UTF-8 friendly: non-ASCII is kept, not escaped)."""
     return json.dumps(to_object(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,4 +1,5 @@
-"""The terminal table (rich): one table per document, then a summary line.
+"""The terminal table (rich): one table per document, then a summary line. For `check`, each row
+is a citation with its status, location, URL (or cited title), HTTP status and detail.
 
 Everything that comes from an article goes through `terminal_safe` and into `rich.text.Text`
 objects, never into console markup, so an article cannot style or move the terminal.
@@ -14,7 +15,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from citecheck.model import Citation, ExtractReport
+from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport
+from citecheck.report import status_counts
 from citecheck.report.safe import terminal_safe
 
 _KIND_STYLE = {
@@ -139,8 +141,10 @@ def summary(report: ExtractReport) -> str:
     return line
 
 
-def renderable(report: ExtractReport) -> RenderableType:
+def renderable(report: ExtractReport | CheckReport) -> RenderableType:
     """The whole report as something a rich console prints."""
+    if isinstance(report, CheckReport):
+        return _check_renderable(report)
     parts: list[RenderableType] = []
     by_path = {path: list(group) for path, group in groupby(report.citations, lambda c: c.path)}
     for document in report.documents:
@@ -157,7 +161,7 @@ def renderable(report: ExtractReport) -> RenderableType:
     return Group(*parts)
 
 
-def render(report: ExtractReport, *, width: int = 120, color: bool = False) -> str:
+def render(report: ExtractReport | CheckReport, *, width: int = 120, color: bool = False) -> str:
     """The table as text (ANSI colours only when `color`)."""
     buffer = io.StringIO()
     console = Console(
@@ -170,3 +174,111 @@ def render(report: ExtractReport, *, width: int = 120, color: bool = False) -> s
     )
     console.print(renderable(report))
     return buffer.getvalue()
+
+
+# check -------------------------------------------------------------------------------------------
+
+STATUS_STYLE = {
+    "ok": "green",
+    "redirected": "cyan",
+    "dead": "bold red",
+    "soft-404": "bold red",
+    "invalid-url": "bold red",
+    "fragment-missing": "red",
+    "refused-private": "red",
+    "blocked": "yellow",
+    "paywalled": "yellow",
+    "rate-limited": "yellow",
+    "server-error": "magenta",
+    "timeout": "magenta",
+    "unreachable": "magenta",
+    "offline": "bold red",
+    "excluded": "dim",
+    "unsupported-scheme": "dim",
+}
+
+
+def _checked_source(check: CitationCheck) -> Text:
+    """The URL checked (or, for a citation in words, what it names)."""
+    citation = check.citation
+    if citation.kind != "link" and citation.url is None:
+        return _source(citation)
+    shown = check.target or citation.url or citation.local or citation.url_raw or ""
+    text = Text(terminal_safe(shown), style="underline" if citation.url else "")
+    outcome = check.outcome
+    if outcome is not None and outcome.final_url and outcome.redirects:
+        text.append(f"\n→ {terminal_safe(outcome.final_url)}", style="dim")
+    return text
+
+
+def _check_table(path: str, checks: list[CitationCheck]) -> Table:
+    table = Table(title=Text(terminal_safe(path), style="bold"), title_justify="left", expand=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Line:Col", justify="right", no_wrap=True)
+    table.add_column("Link", overflow="fold", ratio=3, min_width=24)
+    table.add_column("HTTP", justify="right", no_wrap=True)
+    table.add_column("Detail", overflow="fold", ratio=2, min_width=16)
+    for check in checks:
+        outcome = check.outcome
+        citation = check.citation
+        if outcome is None:
+            status, http, detail = Text("not checked", style="dim"), "", Text("")
+        else:
+            status = Text(outcome.status, style=STATUS_STYLE.get(outcome.status, ""))
+            http = str(outcome.http_status) if outcome.http_status is not None else ""
+            detail = Text(terminal_safe(outcome.detail))
+            if outcome.suggested_url:
+                detail.append(f"\ncite {terminal_safe(outcome.suggested_url)}", style="cyan")
+        table.add_row(
+            status,
+            f"{citation.span.line}:{citation.span.column}",
+            _checked_source(check),
+            http,
+            detail,
+        )
+    return table
+
+
+def check_summary(report: CheckReport) -> str:
+    """One line a CI log shows: how many citations ended how, and how many URLs were asked."""
+    counts = status_counts(report)
+    total = len(report.checks)
+    line = f"{total} citation{'s' if total != 1 else ''} in {len(report.documents)} document"
+    line += "s" if len(report.documents) != 1 else ""
+    if counts:
+        line += ": " + ", ".join(f"{count} {status}" for status, count in counts.items())
+    unchecked = sum(1 for c in report.checks if c.outcome is None)
+    if unchecked:
+        line += f", {unchecked} not checked"
+    line += f"; {report.targets} URL{'s' if report.targets != 1 else ''} requested"
+    if report.problems:
+        line += f", {len(report.problems)} input{'s' if len(report.problems) != 1 else ''}"
+        line += " unreadable"
+    return line
+
+
+OFFLINE_MESSAGE = (
+    "OFFLINE: no host could be reached (every name lookup failed or there is no route). "
+    "The links were NOT checked; run again with a network connection."
+)
+
+
+def _check_renderable(report: CheckReport) -> RenderableType:
+    parts: list[RenderableType] = []
+    by_path = {
+        path: list(group) for path, group in groupby(report.checks, lambda c: c.citation.path)
+    }
+    for document in report.documents:
+        checks = by_path.get(document.path, [])
+        if checks:
+            parts.append(_check_table(document.path, checks))
+        else:
+            parts.append(Text(f"{terminal_safe(document.path)}: no citations", style="dim"))
+    for problem in report.problems:
+        parts.append(
+            Text(f"{terminal_safe(problem.path)}: {terminal_safe(problem.message)}", style="red")
+        )
+    if report.offline:
+        parts.append(Text(OFFLINE_MESSAGE, style="bold red"))
+    parts.append(Text(check_summary(report), style="bold"))
+    return Group(*parts)

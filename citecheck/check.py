@@ -1,0 +1,289 @@
+"""Orchestration of `citecheck check`: read, extract, check every link once, map back.
+
+Documents are extracted in worker processes when there are several (extraction is pure Python
+and CPU-bound, checking is I/O-bound: on two cores they overlap), in input order, and each
+document's links are handed to the fetcher as soon as the document is read, so the network is
+busy while the rest is still being parsed. Each distinct normalised URL is requested once
+(`targets.py`), however many citations name it; the outcome is then given to every one of them.
+A run in which nothing at all could be reached is reported as offline (`policy.is_offline`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+from citecheck import anchors, policy
+from citecheck.collect import DEFAULT_EXTENSIONS, collect
+from citecheck.local import check_local
+from citecheck.model import (
+    CheckReport,
+    Citation,
+    CitationCheck,
+    Document,
+    DocumentSummary,
+    Format,
+    InputProblem,
+    Outcome,
+    Target,
+)
+from citecheck.run import Extraction, extract_one
+from citecheck.settings import FetchSettings
+from citecheck.targets import fragment, normalise, redact, redact_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import httpx
+    import trio
+
+    from citecheck.fetch import Fetched, Fetcher
+
+Progress = Callable[[int, int], None]
+"""Told (targets done, targets known) as checking goes on."""
+
+PARALLEL_MIN_CHARS = 40_000
+"""Below this much text in all, documents are extracted in this process (a pool costs more)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What checking one citation takes."""
+
+    outcome: Outcome | None = None
+    """Settled without a request (invalid, excluded, unsupported, local)."""
+    target: Target | None = None
+    """The URL to request."""
+    fragment: str | None = None
+    """The fragment to look for on the fetched page."""
+    shown: str | None = None
+    """What was checked, for the report."""
+
+
+def plan(citation: Citation, *, exclude: Sequence[re.Pattern[str]], check_fragments: bool) -> _Plan:
+    """How to check a citation (pure, but for local links, which are checked on disk here)."""
+    if citation.invalid is not None:
+        return _Plan(Outcome("invalid-url", citation.invalid, reason="syntax"))
+    written = citation.url if citation.url is not None else citation.local
+    if written is None:
+        return _Plan()
+    for pattern in exclude:
+        if pattern.search(written):
+            return _Plan(Outcome("excluded", f"matches --exclude {pattern.pattern!r}"), shown=None)
+    if citation.url is None or citation.url.lower().startswith("file:"):
+        outcome, shown = check_local(citation.path, written, check_fragments=check_fragments)
+        return _Plan(outcome, shown=shown)
+    target = normalise(citation.url)
+    if isinstance(target, Outcome):
+        return _Plan(target, shown=redact(citation.url))
+    wanted = fragment(citation.url) if check_fragments else None
+    if wanted is not None and anchors.always_present(wanted):
+        wanted = None
+    return _Plan(target=target, fragment=wanted, shown=target.url)
+
+
+def with_fragment(outcome: Outcome, fetched: Fetched, wanted: str | None) -> Outcome:
+    """A page's outcome for a citation that names one of its fragments."""
+    if wanted is None or outcome.status not in ("ok", "redirected"):
+        return outcome
+    if fetched.anchors is None:
+        return replace(outcome, detail=f"{outcome.detail}; #{wanted} not checked (no page read)")
+    if anchors.has_anchor(fetched.anchors, wanted):
+        return outcome
+    if not fetched.complete:
+        return replace(
+            outcome, detail=f"{outcome.detail}; #{wanted} not in the part read (--max-body-size)"
+        )
+    return replace(
+        outcome, status="fragment-missing", detail=f"no anchor #{wanted} on the page",
+        reason="no-anchor", suggested_url=None,
+    )  # fmt: skip
+
+
+def _shown(citation: Citation) -> Citation:
+    """The citation as a report may show it: credentials in URLs replaced by `***`."""
+    if "@" not in (citation.source + (citation.url or "") + (citation.url_raw or "")):
+        return citation
+    return replace(
+        citation,
+        url=redact(citation.url) if citation.url else None,
+        url_raw=redact_text(citation.url_raw) if citation.url_raw else None,
+        source=redact_text(citation.source),
+        text=redact_text(citation.text),
+    )
+
+
+# Extraction, in this process or in workers --------------------------------------------------------
+
+_WORKER_OPTIONS: Extraction | None = None
+"""The extraction options, set before the worker processes are forked (so not pickled)."""
+
+
+def _extract_in_worker(document: Document) -> tuple[DocumentSummary, list[Citation]]:
+    assert _WORKER_OPTIONS is not None
+    return extract_one(document, _WORKER_OPTIONS)
+
+
+def _extracted(
+    documents: Sequence[Document], options: Extraction, jobs: int
+) -> tuple[Iterator[tuple[DocumentSummary, list[Citation]]], Callable[[], None]]:
+    """Each document's extraction, in input order, and how to stop the workers (if any)."""
+    total = sum(len(d.text) for d in documents)
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(documents) < 2 or total < PARALLEL_MIN_CHARS or not forking:
+        return (extract_one(d, options) for d in documents), lambda: None
+    global _WORKER_OPTIONS
+    _WORKER_OPTIONS = options
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(documents)))
+    return pool.imap(_extract_in_worker, documents), pool.terminate
+
+
+# The run ------------------------------------------------------------------------------------------
+
+
+def check_paths(
+    inputs: Sequence[str],
+    *,
+    settings: FetchSettings | None = None,
+    files_from: str | None = None,
+    extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    input_format: Format | None = None,
+    encoding: str | None = None,
+    stdin: BinaryIO | None = None,
+    extraction: Extraction | None = None,
+    check_fragments: bool = False,
+    exclude: Sequence[str] = (),
+    jobs: int | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+) -> CheckReport:
+    """Read the inputs, extract their citations as `extract` does, and check every link.
+
+    `transport` replaces the network (tests); `jobs` is how many processes extract (the number
+    of CPUs by default). Raises `InputError` (collect) and `re.error` (a bad `exclude`)."""
+    import trio
+
+    settings = settings if settings is not None else FetchSettings()
+    extraction = extraction if extraction is not None else Extraction()
+    patterns = [re.compile(p) for p in exclude]
+    collected = collect(
+        inputs,
+        files_from=files_from,
+        extensions=extensions,
+        stdin=stdin,
+        input_format=input_format,
+        encoding=encoding,
+    )
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    extracted, stop = _extracted(collected.documents, extraction, jobs)
+    run = _Run(settings, extraction, patterns, check_fragments, progress)
+    try:
+        trio.run(run.main, extracted, transport)
+    finally:
+        stop()
+    return run.report(collected.problems)
+
+
+class _Run:
+    """One check run's state: documents as they come, targets requested, outcomes."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        extraction: Extraction,
+        exclude: Sequence[re.Pattern[str]],
+        check_fragments: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.settings = settings
+        self.registry = extraction.registry
+        self.exclude = exclude
+        self.check_fragments = check_fragments
+        self.progress = progress
+        self.summaries: list[DocumentSummary] = []
+        self.planned: list[tuple[Citation, _Plan]] = []
+        self.fetched: dict[tuple[object, bool], Fetched] = {}
+        self.started: set[tuple[object, bool]] = set()
+
+    def paywalled(self, url: str) -> bool:
+        from citecheck.publishers import default_registry
+
+        registry = self.registry if self.registry is not None else default_registry()
+        publisher = registry.for_url(url)
+        return publisher is not None and publisher.paywall
+
+    async def main(
+        self,
+        extracted: Iterator[tuple[DocumentSummary, list[Citation]]],
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        import trio
+
+        from citecheck.fetch import Fetcher, make_client
+
+        async with make_client(self.settings, transport=transport) as client:
+            fetcher = Fetcher(client, self.settings, paywalled=self.paywalled)
+            async with trio.open_nursery() as nursery:
+                while True:
+                    item = await trio.to_thread.run_sync(next, extracted, None)
+                    if item is None:
+                        break
+                    summary, citations = item
+                    self.summaries.append(summary)
+                    for citation in citations:
+                        self._start(citation, fetcher, nursery)
+
+    def _start(self, citation: Citation, fetcher: Fetcher, nursery: trio.Nursery) -> None:
+        planned = plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
+        self.planned.append((citation, planned))
+        target = planned.target
+        if target is None:
+            return
+        want_page = planned.fragment is not None
+        key = (target.key, want_page)
+        if key in self.started or (not want_page and (target.key, True) in self.started):
+            return
+        self.started.add(key)
+        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
+
+    async def _fetch(
+        self, fetcher: Fetcher, target: Target, want_page: bool, key: tuple[object, bool]
+    ) -> None:
+        self.fetched[key] = await fetcher.fetch(target, want_page=want_page)
+        if self.progress is not None:
+            self.progress(len(self.fetched), len(self.started))
+
+    def report(self, problems: tuple[InputProblem, ...]) -> CheckReport:
+        offline = policy.is_offline(f.outcome for f in self.fetched.values())
+        checks: list[CitationCheck] = []
+        for citation, planned in self.planned:
+            outcome = planned.outcome
+            if planned.target is not None:
+                key = planned.target.key
+                fetched = self.fetched.get((key, True)) or self.fetched[(key, False)]
+                outcome = fetched.outcome
+                if offline:
+                    outcome = _offline(outcome)
+                else:
+                    outcome = with_fragment(outcome, fetched, planned.fragment)
+            checks.append(CitationCheck(_shown(citation), outcome, planned.shown))
+        return CheckReport(
+            tuple(self.summaries),
+            tuple(checks),
+            problems,
+            len(self.fetched),
+            offline,
+        )
+
+
+def _offline(outcome: Outcome) -> Outcome:
+    if outcome.reason not in policy.NO_NETWORK_REASONS:
+        return outcome
+    return replace(
+        outcome,
+        status="offline",
+        detail=f"not checked: no network ({outcome.detail})",
+    )

@@ -1,0 +1,332 @@
+"""The `check` command's flags and its run: argv options -> settings -> `check_paths` -> exit code.
+
+Split from cli.py so that each stays small; like it, this module imports nothing heavy until a
+command runs (httpx and trio load only inside `run_check`, through `citecheck.check`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from citecheck.cli import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    base_url,
+    confidence,
+    extensions,
+    kinds,
+    output,
+    registry,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.progress import Progress
+
+    from citecheck.model import CheckReport
+    from citecheck.run import Extraction
+    from citecheck.settings import FetchSettings
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a duration")
+    return value
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags only `check` has (the input and extraction flags are shared with `extract`)."""
+    fetch = parser.add_argument_group("checking")
+    add = fetch.add_argument
+    add(
+        "--max-concurrency",
+        type=_count(1),
+        default=128,
+        metavar="N",
+        help="requests in flight at once, over all hosts (default: 128)",
+    )
+    add(
+        "--host-concurrency",
+        type=_count(1),
+        default=8,
+        metavar="N",
+        help="requests in flight at once to one host, grouped by registrable domain (default: 8)",
+    )
+    add(
+        "--host-interval",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="least time between two requests to one host (default: 0)",
+    )
+    add(
+        "--retries",
+        type=_count(0),
+        default=3,
+        metavar="N",
+        help="further attempts after a timeout, reset, 5xx or 429 (default: 3)",
+    )
+    add(
+        "--timeout",
+        type=_seconds,
+        default=20.0,
+        metavar="SECONDS",
+        help="time one request may take, answer and body read included (default: 20)",
+    )
+    add(
+        "--user-agent",
+        metavar="UA",
+        help="the User-Agent to send (default: citecheck/VERSION (+project URL))",
+    )
+    add(
+        "--host-user-agent",
+        action="append",
+        default=[],
+        metavar="HOST=UA",
+        help="the User-Agent for HOST and its subdomains (repeatable)",
+    )
+    add(
+        "--method",
+        choices=("auto", "get"),
+        default="auto",
+        help="auto: HEAD first, GET when HEAD is refused or unhelpful; get: always GET and read "
+        "the page, so soft 404s and bot walls are seen on every page (default: auto)",
+    )
+    add(
+        "--max-body-size",
+        default="5M",
+        metavar="SIZE",
+        help="the most of a body read, e.g. 5M, 512k (default: 5M)",
+    )
+    add(
+        "--check-fragments",
+        action="store_true",
+        help="check that #fragments exist on the page or file (HTML ids and names, Markdown "
+        "headings)",
+    )
+    add(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="do not check links matching this regular expression; they are reported "
+        "`excluded` (repeatable)",
+    )
+    add(
+        "--connect-to",
+        action="append",
+        default=[],
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="connect to HOST2:PORT2 for HOST1:PORT1, keeping the URL, Host header and TLS name "
+        "(curl's meaning; empty parts match any; repeatable)",
+    )
+    add(
+        "--cacert",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also trust the CA certificates in FILE (PEM; repeatable)",
+    )
+    add(
+        "--allow-private",
+        action="store_true",
+        help="allow private, loopback and link-local addresses (refused by default)",
+    )
+    add(
+        "--fail-on",
+        metavar="LIST",
+        help="statuses that make the exit code 1, comma-separated, or none "
+        "(default: dead,soft-404,invalid-url,fragment-missing)",
+    )
+    add(
+        "--jobs",
+        type=_count(1),
+        metavar="N",
+        help="processes that extract documents (default: the number of CPUs)",
+    )
+    add(
+        "--no-cache",
+        action="store_true",
+        help="do not use the result cache (accepted; there is no cache yet)",
+    )
+    add("--no-archive", action="store_true",
+        help="do not look up web archives (accepted; archives are not consulted yet)")  # fmt: skip
+
+
+def _settings(options: argparse.Namespace) -> FetchSettings:
+    from citecheck.settings import (
+        DEFAULT_USER_AGENT,
+        FetchSettings,
+        parse_connect_to,
+        parse_host_user_agent,
+        parse_size,
+    )
+
+    try:
+        return FetchSettings(
+            max_concurrency=options.max_concurrency,
+            host_concurrency=options.host_concurrency,
+            host_interval=options.host_interval,
+            retries=options.retries,
+            timeout=options.timeout if options.timeout > 0 else float("inf"),
+            user_agent=options.user_agent or DEFAULT_USER_AGENT,
+            host_user_agents=tuple(parse_host_user_agent(v) for v in options.host_user_agent),
+            connect_to=tuple(parse_connect_to(v) for v in options.connect_to),
+            cacerts=tuple(_cacerts(options.cacert)),
+            allow_private=options.allow_private,
+            max_body=parse_size(options.max_body_size),
+            method=options.method,
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _cacerts(files: list[str]) -> list[str]:
+    """The CA files, each checked to load (a bad one is a usage error, not a TLS failure later)."""
+    import ssl
+
+    for path in files:
+        try:
+            ssl.create_default_context().load_verify_locations(cafile=path)
+        except (OSError, ssl.SSLError) as error:
+            raise UsageError(f"--cacert {path}: cannot load: {error}") from None
+    return files
+
+
+def _exclude(patterns: list[str]) -> list[str]:
+    import re
+
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise UsageError(f"--exclude {pattern!r}: not a regular expression: {error}") from None
+    return patterns
+
+
+def run_check(options: argparse.Namespace) -> int:
+    """Check the links of the inputs; print the report; the exit code."""
+    from citecheck import policy
+    from citecheck.collect import InputError
+    from citecheck.settings import parse_statuses
+
+    if not options.paths and not options.files_from:
+        raise UsageError("nothing to check: name a file, a directory, a glob, or - for stdin")
+    try:
+        fail_on = (
+            policy.DEFAULT_FAIL_ON if options.fail_on is None else parse_statuses(options.fail_on)
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    settings = _settings(options)
+    exclude = _exclude(options.exclude)
+    extraction = _extraction(options)
+    from citecheck.check import check_paths
+
+    with _progress() as progress:
+        try:
+            report = check_paths(
+                options.paths,
+                settings=settings,
+                files_from=options.files_from,
+                extensions=extensions(options.extensions),
+                input_format=None if options.input_format == "auto" else options.input_format,
+                encoding=options.encoding,
+                stdin=sys.stdin.buffer,
+                extraction=extraction,
+                check_fragments=options.check_fragments,
+                exclude=exclude,
+                jobs=options.jobs,
+                progress=progress,
+            )
+        except InputError as error:
+            raise UsageError(str(error)) from None
+    output(report, options)
+    return _exit_code(report, fail_on)
+
+
+def _extraction(options: argparse.Namespace) -> Extraction:
+    from citecheck.run import Extraction
+
+    chosen = kinds(options.kind)
+    return Extraction(
+        base_url=base_url(options.base_url),
+        include_code=options.include_code,
+        registry=registry(options.config),
+        min_confidence=confidence(options.min_confidence),
+        all_links=options.all_links,
+        scare_quotes=options.scare_quotes,
+        kinds=tuple(chosen) if chosen is not None else None,
+    )
+
+
+def _exit_code(report: CheckReport, fail_on: frozenset[str]) -> int:
+    from citecheck import policy
+    from citecheck.report.safe import terminal_safe
+
+    for problem in report.problems:
+        print(f"citecheck: {terminal_safe(problem.message)}", file=sys.stderr)
+    if report.offline:
+        from citecheck.report.table import OFFLINE_MESSAGE
+
+        print(f"citecheck: {OFFLINE_MESSAGE}", file=sys.stderr)
+        return EXIT_ERROR
+    if report.problems:
+        return EXIT_ERROR
+    findings = sum(1 for check in report.checks if policy.fails(check.outcome, fail_on))
+    return EXIT_FINDINGS if findings else EXIT_OK
+
+
+class _progress:
+    """A progress bar on standard error, only when it is a terminal; else nothing."""
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        bar = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        task = bar.add_task("links", total=None)
+        bar.start()
+        self._bar = bar
+
+        def advance(done: int, known: int) -> None:
+            bar.update(task, completed=done, total=known)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
