@@ -33,6 +33,7 @@ from citecheck.model import (
 )
 from citecheck.run import Extraction, extract_one
 from citecheck.settings import FetchSettings
+from citecheck.shards import Shards, can_fork
 from citecheck.targets import fragment, normalise, redact, redact_text
 
 TYPE_CHECKING = False
@@ -137,7 +138,9 @@ def _extracted(
         return (extract_one(d, options) for d in documents), lambda: None
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(documents)))
+    # This process, which checks, is one of the `jobs`: on two cores, two extracting workers
+    # took CPU from the checker, which is the longer job (measured on the benchmark).
+    pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(documents)))
     return pool.imap(_extract_in_worker, documents), pool.terminate
 
 
@@ -157,13 +160,17 @@ def check_paths(
     check_fragments: bool = False,
     exclude: Sequence[str] = (),
     jobs: int | None = None,
+    workers: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
-    `transport` replaces the network (tests); `jobs` is how many processes extract (the number
-    of CPUs by default). Raises `InputError` (collect) and `re.error` (a bad `exclude`)."""
+    `transport` replaces the network (tests); `jobs` is how many processes work (the number of
+    CPUs by default): this one checks and, when there is enough text, `jobs - 1` extract.
+    `workers` is how many processes check links, each with its own host groups (`shards.py`;
+    the number of CPUs by default, one when `transport` is given). Raises `InputError`
+    (collect) and `re.error` (a bad `exclude`)."""
     import trio
 
     settings = settings if settings is not None else FetchSettings()
@@ -178,8 +185,21 @@ def check_paths(
         encoding=encoding,
     )
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    extracted, stop = _extracted(collected.documents, extraction, jobs)
+    if workers is None:
+        workers = 1 if transport is not None else (os.cpu_count() or 1)
     run = _Run(settings, extraction, patterns, check_fragments, progress)
+    if workers > 1 and settings.max_concurrency > 1 and can_fork():
+        # The checking workers are forked first, while this process has no other threads.
+        with Shards(
+            settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
+        ) as shards:
+            extracted, stop = _extracted(collected.documents, extraction, jobs)
+            try:
+                run.sharded(extracted, shards)
+            finally:
+                stop()
+        return run.report(collected.problems)
+    extracted, stop = _extracted(collected.documents, extraction, jobs)
     try:
         trio.run(run.main, extracted, transport)
     finally:
@@ -236,18 +256,39 @@ class _Run:
                     for citation in citations:
                         self._start(citation, fetcher, nursery)
 
-    def _start(self, citation: Citation, fetcher: Fetcher, nursery: trio.Nursery) -> None:
+    def sharded(
+        self, extracted: Iterator[tuple[DocumentSummary, list[Citation]]], shards: Shards
+    ) -> None:
+        """The run with worker processes checking: each document's new targets go to them as
+        soon as it is extracted."""
+        for summary, citations in extracted:
+            self.summaries.append(summary)
+            for citation in citations:
+                wanted = self._new(citation)
+                if wanted is not None:
+                    shards.add(*wanted)
+            shards.flush()
+        self.fetched.update(shards.results())
+
+    def _new(self, citation: Citation) -> tuple[Target, bool] | None:
+        """Plan a citation; what to request for it, unless settled or already requested."""
         planned = plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
         self.planned.append((citation, planned))
         target = planned.target
         if target is None:
-            return
+            return None
         want_page = planned.fragment is not None
         key = (target.key, want_page)
         if key in self.started or (not want_page and (target.key, True) in self.started):
-            return
+            return None
         self.started.add(key)
-        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
+        return target, want_page
+
+    def _start(self, citation: Citation, fetcher: Fetcher, nursery: trio.Nursery) -> None:
+        wanted = self._new(citation)
+        if wanted is not None:
+            target, want_page = wanted
+            nursery.start_soon(self._fetch, fetcher, target, want_page, (target.key, want_page))
 
     async def _fetch(
         self, fetcher: Fetcher, target: Target, want_page: bool, key: tuple[object, bool]

@@ -164,7 +164,15 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_count(1),
         metavar="N",
-        help="processes that extract documents (default: the number of CPUs)",
+        help="processes at work: one checks links, the others extract documents "
+        "(default: the number of CPUs)",
+    )
+    add(
+        "--workers",
+        type=_count(1),
+        metavar="N",
+        help="processes that check links, each with its own hosts (grouped by registrable "
+        "domain); --max-concurrency is divided among them (default: the number of CPUs)",
     )
     add(
         "--no-cache",
@@ -259,6 +267,7 @@ def run_check(options: argparse.Namespace) -> int:
                 check_fragments=options.check_fragments,
                 exclude=exclude,
                 jobs=options.jobs,
+                workers=options.workers,
                 progress=progress,
             )
         except InputError as error:

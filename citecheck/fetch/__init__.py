@@ -1,9 +1,11 @@
 """The only package that does network I/O: an `httpx.AsyncClient` driven by trio.
 
-`client.py` builds the client (the one factory, which takes a transport), `backend.py` is the
-connect-time hook (`--connect-to` and the private-address guard), `errors.py` is the one table
-from exceptions to outcomes, and `fetcher.py` fetches targets within the limits. What to request
-and what an answer means is decided in `citecheck.policy`, which does no I/O.
+`client.py` builds the client (the one factory, which takes a transport) and sends requests
+through it, `pool.py` keeps connections per origin, `http11.py` is one connection (HTTP/1.1 on
+h11, HTTP/2 through httpcore), `backend.py` is the connect-time hook (`--connect-to` and the
+private-address guard), `errors.py` is the one table from exceptions to outcomes, and
+`fetcher.py` fetches targets within the limits. What to request and what an answer means is
+decided in `citecheck.policy`, which does no I/O.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import trio
 
 from citecheck import anchors, policy
 from citecheck.fetch import errors
+from citecheck.fetch.client import send
 from citecheck.model import Outcome, Redirect, Target
 from citecheck.settings import FetchSettings
 from citecheck.targets import group as group_of
@@ -249,11 +250,13 @@ class Fetcher:
         hostname: str,
     ) -> _Response:
         settings = self._settings
-        request = self._client.build_request(
-            method, url, headers={"User-Agent": settings.user_agent_for(hostname)}
+        response = await send(
+            self._client,
+            method,
+            url,
+            user_agent=settings.user_agent_for(hostname),
+            credentials=credentials,
         )
-        auth = httpx.BasicAuth(*credentials) if credentials is not None else None
-        response = await self._client.send(request, auth=auth, stream=True)
         try:
             headers = {k.lower(): v for k, v in response.headers.items()}
             content_type = headers.get("content-type", "").lower()

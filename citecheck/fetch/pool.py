@@ -27,13 +27,15 @@ from dataclasses import dataclass, field
 import httpcore
 import trio
 
+from citecheck.fetch.http11 import Connection
+
 Origin = tuple[bytes, bytes, int]
 """(scheme, host, port) as httpcore has them."""
 
 
 @dataclass(slots=True)
 class _OriginConnections:
-    idle: list[httpcore.AsyncHTTPConnection] = field(default_factory=list)
+    idle: list[Connection] = field(default_factory=list)
     active: int = 0
 
 
@@ -51,14 +53,13 @@ class Connections:
     ) -> None:
         self._backend = backend
         self._context = context
+        context.set_alpn_protocols(["http/1.1", "h2"])  # as httpcore sets it
         self._keep = max(keep_per_origin, 1)
         self._max_origins = max(max_origins, 1)
         self._expiry = keepalive_expiry
         self._origins: OrderedDict[Origin, _OriginConnections] = OrderedDict()
 
-    async def _take(
-        self, origin: Origin
-    ) -> tuple[_OriginConnections, httpcore.AsyncHTTPConnection]:
+    async def _take(self, origin: Origin) -> tuple[_OriginConnections, Connection]:
         pool = self._origins.get(origin)
         if pool is None:
             await self._make_room()
@@ -71,13 +72,11 @@ class Connections:
                 return pool, connection
             await _close(connection)
         scheme, host, port = origin
-        return pool, httpcore.AsyncHTTPConnection(
+        return pool, Connection(
             httpcore.Origin(scheme, host, port),
-            ssl_context=self._context,
+            backend=self._backend,
+            context=self._context,
             keepalive_expiry=self._expiry,
-            http1=True,
-            http2=True,
-            network_backend=self._backend,
         )
 
     async def _make_room(self) -> None:
@@ -110,9 +109,7 @@ class Connections:
             extensions=response.extensions,
         )
 
-    async def _give_back(
-        self, pool: _OriginConnections, connection: httpcore.AsyncHTTPConnection
-    ) -> None:
+    async def _give_back(self, pool: _OriginConnections, connection: Connection) -> None:
         pool.active -= 1
         if not connection.is_closed() and connection.is_idle() and len(pool.idle) < self._keep:
             pool.idle.append(connection)
@@ -126,7 +123,7 @@ class Connections:
                 await _close(connection)
 
 
-async def _close(connection: httpcore.AsyncHTTPConnection) -> None:
+async def _close(connection: Connection) -> None:
     with trio.CancelScope(shield=True):  # a cancelled request must still let its socket go
         await connection.aclose()
 
@@ -139,7 +136,7 @@ class _Returning(AsyncIterable[bytes]):
         stream: AsyncIterable[bytes],
         owner: Connections,
         pool: _OriginConnections,
-        connection: httpcore.AsyncHTTPConnection,
+        connection: Connection,
     ) -> None:
         self._stream = stream
         self._owner = owner

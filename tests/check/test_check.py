@@ -213,3 +213,60 @@ def test_progress_is_reported(web: FakeWeb, tmp_path: Path, count: int) -> None:
     )
     assert seen[-1] == (count, count)
     assert fakeweb.PUBLIC  # the fake web was used, not the network
+
+
+def test_checking_workers_give_the_same_report_as_one_process(web: FakeWeb, tmp_path: Path) -> None:
+    hosts = ["news.example", "shop.example", "paper.example", "other.example"]
+    for host in hosts:
+        for n in range(6):
+            web.route(host, f"/{n}", page(f"{host} {n}"))
+        web.route(host, "/gone", page("Gone", status=410))
+    paths = []
+    for p in range(3):
+        path = tmp_path / f"p{p}.md"
+        links = [f"[{h}](https://{h}/{n})" for n in range(6) for h in hosts]
+        links += [f"[x](https://{h}/gone) [again](HTTPS://{h.upper()}/{p})" for h in hosts]
+        path.write_text("\n\n".join(links) + "\n", encoding="utf-8")
+        paths.append(path)
+    alone = run(web, paths, workers=1)
+    one_process = len(web.seen)
+    web.seen.clear()
+    sharded = run(web, paths, workers=3)
+    assert json_report.to_object(alone) == json_report.to_object(sharded)
+    assert len(web.seen) == one_process  # still one request (or HEAD + GET) per distinct URL
+    requested = [(s.method, s.host, s.path) for s in web.seen]
+    assert len(set(requested)) == len(requested)
+    assert {c.outcome.status for c in sharded.checks if c.outcome} == {"ok", "dead"}
+
+
+def test_checking_workers_keep_the_per_host_limit(web: FakeWeb, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    lock = threading.Lock()
+    in_flight: dict[str, int] = {}
+    most: dict[str, int] = {}
+
+    def slow(seen: fakeweb.Seen) -> fakeweb.Answer:
+        group = seen.host  # `.example` is no public suffix: each host is its own group
+        with lock:
+            in_flight[group] = in_flight.get(group, 0) + 1
+            most[group] = max(most.get(group, 0), in_flight[group])
+        time.sleep(0.05)
+        with lock:
+            in_flight[group] -= 1
+        return page("Slow")
+
+    hosts = ["news.example", "www.news.example", "shop.example", "paper.example"]
+    for host in hosts:
+        for n in range(5):
+            web.route(host, f"/{n}", slow)
+    article = tmp_path / "a.md"
+    article.write_text(
+        " ".join(f"[{n}](https://{h}/{n})" for n in range(5) for h in hosts), encoding="utf-8"
+    )
+    settings = FetchSettings(retries=0, timeout=5.0, host_concurrency=1, max_concurrency=8)
+    report = run(web, [article], settings=settings, workers=2)
+    assert {c.outcome.status for c in report.checks if c.outcome} == {"ok"}
+    assert most == dict.fromkeys(hosts, 1)
+    assert len(web.seen) == 20

@@ -1,0 +1,216 @@
+"""Checking spread over worker processes, each with a shard of the host groups.
+
+One process checking links is CPU-bound well before the network is: about a millisecond of
+Python a request (HTTP, trio, policy), so a few thousand links keep one core busy while the
+servers wait. `Shards` forks `workers` processes, each with its own trio loop, client and
+`Fetcher`, and hands every target to the worker that owns its host group (registrable domain,
+`Target.group`). A group belongs to one worker for the whole run, so everything the fetcher
+keeps per group holds as in one process: `--host-concurrency`, `--host-interval`, the pause a
+429 asks for, a host's refusal of HEAD, and the cookies its answers set (a cookie never spans
+registrable domains). `--max-concurrency` is divided among the workers, so that the requests
+in flight over all of them stay within it. A new group goes to the worker with the fewest
+targets so far (ties to the lowest number), so the split depends only on the input order.
+
+The caller still decides what is requested (each distinct target once, as `check.py` does in
+one process) and builds the report in input order from the results, so the report is the same
+whatever the number of workers and whichever answer came first. Workers are forked (not
+spawned), so they share the parent's loaded modules, settings and transport without pickling
+them; only targets and results cross the pipes. Where `fork` is not available, there is one
+process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
+
+from citecheck.model import Target
+from citecheck.settings import FetchSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from citecheck.fetch import Fetched
+
+Key = tuple[object, bool]
+"""A request as `check.py` counts them: (target key, whether the page is wanted)."""
+Job = tuple[Target, bool]
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def split(total: int, parts: int) -> list[int]:
+    """`total` divided into `parts` whole shares, each at least 1, the larger ones first."""
+    base, extra = divmod(total, parts)
+    return [max(1, base + (1 if n < extra else 0)) for n in range(parts)]
+
+
+class Shards:
+    """The worker processes of one run; a context manager (entering forks them)."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        workers: int,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        paywalled: Callable[[str], bool] = lambda url: False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._count = max(1, min(workers, settings.max_concurrency))
+        self._transport = transport
+        self._paywalled = paywalled
+        self._progress = progress
+        self._owner: dict[str, int] = {}
+        self._load = [0] * self._count
+        self._pending: list[list[Job]] = [[] for _ in range(self._count)]
+        self._inboxes: list[Connection] = []
+        self._outboxes: list[Connection] = []
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+        self._results: dict[Key, Fetched] = {}
+        self._sent = 0
+        self._failure: str | None = None
+        self._collector: threading.Thread | None = None
+
+    def __enter__(self) -> Shards:
+        context = multiprocessing.get_context("fork")
+        for share in split(self._settings.max_concurrency, self._count):
+            inbox_read, inbox_write = context.Pipe(duplex=False)
+            outbox_read, outbox_write = context.Pipe(duplex=False)
+            settings = replace(self._settings, max_concurrency=share)
+            process = context.Process(
+                target=_work,
+                args=(inbox_read, outbox_write, settings, self._transport, self._paywalled),
+                daemon=True,
+            )
+            process.start()
+            inbox_read.close()
+            outbox_write.close()
+            self._inboxes.append(inbox_write)
+            self._outboxes.append(outbox_read)
+            self._processes.append(process)
+        self._collector = threading.Thread(target=self._collect, daemon=True)
+        self._collector.start()
+        return self
+
+    def add(self, target: Target, want_page: bool) -> None:
+        """Have `target` fetched (sent with the next `flush`)."""
+        worker = self._owner.get(target.group)
+        if worker is None:
+            worker = self._owner[target.group] = self._load.index(min(self._load))
+        self._load[worker] += 1
+        self._pending[worker].append((target, want_page))
+        self._sent += 1
+
+    def flush(self) -> None:
+        """Send what was added to the workers."""
+        for worker, jobs in enumerate(self._pending):
+            if jobs:
+                self._inboxes[worker].send(jobs)
+                self._pending[worker] = []
+
+    def results(self) -> dict[Key, Fetched]:
+        """Every added target's result, once all are in. Raises RuntimeError if a worker died."""
+        self.flush()
+        for inbox in self._inboxes:
+            inbox.send(None)
+        assert self._collector is not None
+        self._collector.join()
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
+        return self._results
+
+    def _collect(self) -> None:
+        """Read results as they come (a thread of the parent), until every worker is done."""
+        open_ = dict(zip(self._outboxes, self._processes, strict=True))
+        while open_:
+            for ready in wait([*open_, *(p.sentinel for p in open_.values())]):
+                if not isinstance(ready, Connection):
+                    continue
+                try:
+                    message = ready.recv()
+                except EOFError:
+                    message = None
+                    self._failure = "a checking worker stopped before finishing"
+                if message is None:
+                    del open_[ready]
+                    continue
+                for key, fetched in message:
+                    self._results[key] = fetched
+                if self._progress is not None:
+                    self._progress(len(self._results), self._sent)
+
+    def __exit__(self, *exc: object) -> None:
+        for inbox in self._inboxes:
+            inbox.close()
+        for process in self._processes:
+            process.join(timeout=5 if exc[0] is None else 0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for outbox in self._outboxes:
+            outbox.close()
+
+
+def _work(
+    inbox: Connection,
+    outbox: Connection,
+    settings: FetchSettings,
+    transport: httpx.AsyncBaseTransport | None,
+    paywalled: Callable[[str], bool],
+) -> None:
+    """A worker: fetch what comes in, send back (key, result) lists, then None."""
+    import trio
+
+    trio.run(_serve, inbox, outbox, settings, transport, paywalled)
+    outbox.send(None)
+
+
+async def _serve(
+    inbox: Connection,
+    outbox: Connection,
+    settings: FetchSettings,
+    transport: httpx.AsyncBaseTransport | None,
+    paywalled: Callable[[str], bool],
+) -> None:
+    import trio
+
+    from citecheck.fetch import Fetcher, make_client
+
+    done: list[tuple[Key, Fetched]] = []
+
+    async def send_done() -> None:
+        # Results go back in small batches: a pipe write per result would cost more than the
+        # result itself, and the parent only needs them at the end (and for the progress bar).
+        while True:
+            await trio.sleep(0.05)
+            if done:
+                batch = done[:]
+                done.clear()
+                outbox.send(batch)
+
+    async def one(fetcher: Fetcher, target: Target, want_page: bool) -> None:
+        done.append(((target.key, want_page), await fetcher.fetch(target, want_page=want_page)))
+
+    async with make_client(settings, transport=transport) as client:
+        fetcher = Fetcher(client, settings, paywalled=paywalled)
+        async with trio.open_nursery() as outer:
+            outer.start_soon(send_done)
+            async with trio.open_nursery() as nursery:
+                while True:
+                    jobs = await trio.to_thread.run_sync(inbox.recv)
+                    if jobs is None:
+                        break
+                    for target, want_page in jobs:
+                        nursery.start_soon(one, fetcher, target, want_page)
+            outer.cancel_scope.cancel()
+    if done:
+        outbox.send(done)

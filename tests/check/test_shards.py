@@ -1,0 +1,39 @@
+"""`shards.py` in plain values: how the global limit is divided and how groups are assigned."""
+
+from __future__ import annotations
+
+from citecheck.model import Target
+from citecheck.settings import FetchSettings
+from citecheck.shards import Shards, split
+from citecheck.targets import normalise
+
+
+def test_split_divides_the_global_limit_exactly() -> None:
+    assert split(128, 2) == [64, 64]
+    assert split(7, 3) == [3, 2, 2]
+    assert sum(split(129, 4)) == 129
+
+
+def test_split_gives_every_worker_at_least_one() -> None:
+    assert split(1, 1) == [1]
+
+
+def test_never_more_workers_than_the_global_limit() -> None:
+    shards = Shards(FetchSettings(max_concurrency=2), 8)
+    assert len(shards._load) == 2
+
+
+def test_a_host_group_stays_with_one_worker_and_new_groups_go_to_the_least_loaded() -> None:
+    shards = Shards(FetchSettings(max_concurrency=8), 2)
+    for url in [
+        "https://www.bbc.co.uk/1",
+        "https://apnews.com/1",
+        "https://news.bbc.co.uk/2",
+        "https://bbc.co.uk/3",
+        "https://www.reuters.com/1",
+    ]:
+        target = normalise(url)
+        assert isinstance(target, Target)
+        shards.add(target, False)
+    assert shards._owner == {"bbc.co.uk": 0, "apnews.com": 1, "reuters.com": 1}
+    assert shards._load == [3, 2]
