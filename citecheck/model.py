@@ -8,7 +8,7 @@ them. Positions are always in Unicode code points of the decoded document text, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
@@ -216,24 +216,7 @@ Status = Literal[
 ]
 """What checking a link found; each code's meaning is fixed once released (docs/outcomes.md)."""
 
-STATUSES: tuple[Status, ...] = (
-    "ok",
-    "redirected",
-    "dead",
-    "soft-404",
-    "blocked",
-    "rate-limited",
-    "paywalled",
-    "server-error",
-    "timeout",
-    "unreachable",
-    "offline",
-    "refused-private",
-    "excluded",
-    "invalid-url",
-    "unsupported-scheme",
-    "fragment-missing",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 """Every status code, in the order reports list them."""
 
 
