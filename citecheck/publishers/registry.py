@@ -96,6 +96,7 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@functools.lru_cache(maxsize=8192)  # tldextract costs ~0.1 ms a call; articles repeat hosts
 def registrable_domain(host_or_url: str) -> str | None:
     """The registrable domain (`bbc.co.uk` for `https://www.bbc.co.uk/news`); None for an IP
     address, a public suffix itself, or something that is not a host."""
