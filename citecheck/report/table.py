@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
@@ -145,20 +146,31 @@ def renderable(report: ExtractReport | CheckReport) -> RenderableType:
     """The whole report as something a rich console prints."""
     if isinstance(report, CheckReport):
         return _check_renderable(report)
-    parts: list[RenderableType] = []
     by_path = {path: list(group) for path, group in groupby(report.citations, lambda c: c.path)}
-    for document in report.documents:
-        citations = by_path.get(document.path, [])
-        if citations:
-            parts.append(_document_table(document.path, citations))
-        else:
-            parts.append(Text(f"{terminal_safe(document.path)}: no citations", style="dim"))
+    tables = [
+        _document_table(document.path, by_path[document.path]) if document.path in by_path else None
+        for document in report.documents
+    ]
+    return _grouped(report, tables, [Text(summary(report), style="bold")])
+
+
+def _grouped(
+    report: ExtractReport | CheckReport,
+    tables: Sequence[RenderableType | None],
+    footer: Sequence[RenderableType],
+) -> RenderableType:
+    """One table per document (None: it has no citations), the inputs that could not be read,
+    then `footer`."""
+    parts: list[RenderableType] = []
+    for document, table in zip(report.documents, tables, strict=True):
+        if table is None:
+            table = Text(f"{terminal_safe(document.path)}: no citations", style="dim")
+        parts.append(table)
     for problem in report.problems:
         parts.append(
             Text(f"{terminal_safe(problem.path)}: {terminal_safe(problem.message)}", style="red")
         )
-    parts.append(Text(summary(report), style="bold"))
-    return Group(*parts)
+    return Group(*parts, *footer)
 
 
 def render(report: ExtractReport | CheckReport, *, width: int = 120, color: bool = False) -> str:
@@ -264,21 +276,15 @@ OFFLINE_MESSAGE = (
 
 
 def _check_renderable(report: CheckReport) -> RenderableType:
-    parts: list[RenderableType] = []
     by_path = {
         path: list(group) for path, group in groupby(report.checks, lambda c: c.citation.path)
     }
-    for document in report.documents:
-        checks = by_path.get(document.path, [])
-        if checks:
-            parts.append(_check_table(document.path, checks))
-        else:
-            parts.append(Text(f"{terminal_safe(document.path)}: no citations", style="dim"))
-    for problem in report.problems:
-        parts.append(
-            Text(f"{terminal_safe(problem.path)}: {terminal_safe(problem.message)}", style="red")
-        )
+    tables = [
+        _check_table(document.path, by_path[document.path]) if document.path in by_path else None
+        for document in report.documents
+    ]
+    footer: list[RenderableType] = []
     if report.offline:
-        parts.append(Text(OFFLINE_MESSAGE, style="bold red"))
-    parts.append(Text(check_summary(report), style="bold"))
-    return Group(*parts)
+        footer.append(Text(OFFLINE_MESSAGE, style="bold red"))
+    footer.append(Text(check_summary(report), style="bold"))
+    return _grouped(report, tables, footer)
