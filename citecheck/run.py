@@ -1,8 +1,9 @@
 """Orchestration of extraction: inputs in, citations out, one document at a time.
 
 `extract_paths` is `citecheck extract`; `check.py` reuses `Extraction` and `extract_one` so that
-`citecheck check` reports exactly what `extract` would, and can hand documents to worker
-processes and start checking the first document's links while the next is being read.
+`citecheck check` reports exactly what `extract` would. Extraction has two passes (`read_one`, the
+links; `finish_one`, the citations in words), so that `check` can request every document's links
+while the citations in words are still being looked for.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
-from citecheck.extract import extract
+from citecheck.extract import Reading, finish, read
 from citecheck.model import Citation, Document, DocumentSummary, ExtractReport, Format, Kind
 from citecheck.publishers import Registry
 
@@ -39,23 +40,41 @@ class Extraction:
 
 def extract_one(document: Document, options: Extraction) -> tuple[DocumentSummary, list[Citation]]:
     """One document's summary and the citations `options` reports, in source order."""
-    found, ignored = extract(
+    return finish_one(read_one(document, options), options)
+
+
+def read_one(document: Document, options: Extraction) -> Reading:
+    """The first pass over one document (`extract.read`): its links, before the citations in
+    words are looked for."""
+    return read(
         document,
         base_url=options.base_url,
         include_code=options.include_code,
         registry=options.registry,
     )
-    kinds = options.kinds
-    kept = [
-        c
-        for c in found
-        if c.confidence >= options.min_confidence
-        and (options.all_links or c.role == "body")
-        and (options.scare_quotes or c.form != "scare")
-        and (kinds is None or c.kind in kinds)
-    ]
+
+
+def reported_links(reading: Reading, options: Extraction) -> list[Citation]:
+    """The links of a first pass that `finish_one` will report: `check` requests them early."""
+    return [c for c in reading.reported_links() if _reported(c, options)]
+
+
+def finish_one(reading: Reading, options: Extraction) -> tuple[DocumentSummary, list[Citation]]:
+    """The rest of `extract_one`: the document's summary and the citations `options` reports."""
+    found, ignored = finish(reading)
+    kept = [c for c in found if _reported(c, options)]
+    document = reading.context.document
     summary = DocumentSummary(document.path, document.format, document.encoding, len(kept), ignored)
     return summary, kept
+
+
+def _reported(citation: Citation, options: Extraction) -> bool:
+    return (
+        citation.confidence >= options.min_confidence
+        and (options.all_links or citation.role == "body")
+        and (options.scare_quotes or citation.form != "scare")
+        and (options.kinds is None or citation.kind in options.kinds)
+    )
 
 
 def extract_paths(

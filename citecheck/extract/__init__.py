@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass
 
-from citecheck.extract.directives import suppress
+from citecheck.extract.directives import Directive, suppress
 from citecheck.extract.links import Context
 from citecheck.extract.positions import LineIndex
 from citecheck.model import Citation, Document
 from citecheck.publishers import Registry, default_registry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from citecheck.extract.body import Body
 
 # htmldate and trafilatura log what they cannot parse at ERROR level; with no logging configured
 # Python would print that on stderr for every odd page. It is not ours to show: an application
@@ -35,8 +40,38 @@ def extract(
 
     Every citation is returned, whatever its confidence or role; callers filter.
     """
-    from citecheck.extract import citations, dates, quotes
+    return finish(read(document, base_url=base_url, include_code=include_code, registry=registry))
 
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A document after its first, cheaper pass (`read`): its links as they will be reported,
+    and what the second pass (`finish`) needs to find the citations written in words."""
+
+    context: Context
+    links: list[Citation]
+    """Every link, with its publisher and (in a full HTML page) its role."""
+    directives: list[Directive]
+    prose: str
+    registry: Registry
+    body: Body | None
+    """The article body of a full HTML page (None: all of it is the body)."""
+
+    def reported_links(self) -> list[Citation]:
+        """The links `finish` will return (the directives applied): `check` requests them
+        before the second pass is done."""
+        ordered = sorted(self.links, key=lambda c: (c.span.start, c.span.end))
+        return suppress(ordered, self.directives)[0]
+
+
+def read(
+    document: Document,
+    *,
+    base_url: str | None = None,
+    include_code: bool = False,
+    registry: Registry | None = None,
+) -> Reading:
+    """The first pass over a document: its links, directives and prose view."""
     context = Context(document, LineIndex(document.text), base_url, include_code)
     if document.format == "markdown":
         from citecheck.extract import markdown as reader
@@ -47,16 +82,31 @@ def extract(
     links, directives, prose = reader.extract(context)
     registry = registry if registry is not None else default_registry()
     links = [_with_publisher(link, registry) for link in links]
+    body = None
+    if document.format == "html":
+        from citecheck.extract.body import find_body
+
+        body = find_body(document.text)
+        links = _mark_boilerplate(body, links)
+    return Reading(context, links, directives, prose, registry, body)
+
+
+def finish(reading: Reading) -> tuple[list[Citation], int]:
+    """The second pass: the citations in words and the quotations, with the links, in source
+    order, and how many the directives ignored."""
+    from citecheck.extract import citations, dates, quotes
+
+    context, links, registry = reading.context, reading.links, reading.registry
+    document = context.document
     anchor = dates.document_date(document.text, document.format)
-    found = citations.find(context, prose, links, registry, anchor)
+    found = citations.find(context, reading.prose, links, registry, anchor)
     cited = [c for c in found if c.kind == "reference"]
     cited += [c for c in links if c.form in _TEXT_LINKS]
-    found += quotes.find(context, prose, cited, registry)
+    found += quotes.find(context, reading.prose, cited, registry)
+    found = _mark_boilerplate(reading.body, found)
     found += links
-    if document.format == "html":
-        found = _mark_boilerplate(document, found)
     found.sort(key=lambda c: (c.span.start, c.span.end))
-    return suppress(found, directives)
+    return suppress(found, reading.directives)
 
 
 _TEXT_LINKS = frozenset({"inline", "reference", "html-a", "autolink", "bare"})
@@ -71,10 +121,7 @@ def _with_publisher(link: Citation, registry: Registry) -> Citation:
     return dataclasses.replace(link, publisher=publisher.name, domain=publisher.domain)
 
 
-def _mark_boilerplate(document: Document, found: list[Citation]) -> list[Citation]:
-    from citecheck.extract.body import find_body
-
-    body = find_body(document.text)
+def _mark_boilerplate(body: Body | None, found: list[Citation]) -> list[Citation]:
     if body is None:
         return found
     return [

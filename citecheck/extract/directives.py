@@ -1,6 +1,7 @@
 """Inline directives an editor types to quiet citecheck.
 
-- `<!-- citecheck-ignore -->`: the next link after the comment is not reported.
+- `<!-- citecheck-ignore -->`: the next link after the comment is not reported (citations in
+  words and quotations between the comment and that link do not take it).
 - `<!-- citecheck-disable -->` … `<!-- citecheck-enable -->`: nothing in between is reported
   (a `disable` with no `enable` runs to the end of the document).
 
@@ -44,7 +45,11 @@ def find_directives(text: str, start: int = 0, end: int | None = None) -> list[D
 
 
 def suppress(citations: list[Citation], directives: list[Directive]) -> tuple[list[Citation], int]:
-    """The citations the directives leave, in order, and how many they suppressed."""
+    """The citations the directives leave, in order, and how many they suppressed.
+
+    An `ignore` is taken by the next link after it, whatever citations in words or quotations
+    come between; so the links kept depend on the links and the directives only, and `check`
+    can request them before the citations in words are found."""
     if not directives:
         return citations, 0
     ordered = sorted(directives, key=lambda d: d.start)
@@ -63,9 +68,10 @@ def suppress(citations: list[Citation], directives: list[Directive]) -> tuple[li
             else:
                 pending_ignore = True
             index += 1
-        if disabled or pending_ignore:
+        link = citation.kind == "link"
+        if disabled or (pending_ignore and link):
             ignored += 1
-            pending_ignore = False
+            pending_ignore = pending_ignore and not link
             continue
         kept.append(citation)
     return kept, ignored

@@ -263,3 +263,27 @@ def test_a_nul_character_does_not_shift_the_line() -> None:
     found, _ = extract(Document("a.md", "markdown", text, "utf-8"))
     (link,) = found
     assert (link.span.column, link.source) == (3, "<https://f.org>")
+
+
+def test_ignore_directive_is_taken_by_the_next_link_not_by_a_quotation() -> None:
+    text = (
+        "<!-- citecheck-ignore -->\n"
+        '"We will not give up," said Zelensky ([source](https://example.org/ignored)), and\n'
+        "the AP reported it (Associated Press, 15 March 2025) https://example.org/kept\n"
+    )
+    found, ignored = extract(Document("t.md", "markdown", text, "utf-8"))
+    assert ignored == 1
+    assert [c.url for c in found if c.kind == "link"] == ["https://example.org/kept"]
+    assert [c.kind for c in found if c.kind != "link"] != []  # the quotation is still there
+
+
+def test_first_pass_links_are_the_links_the_whole_extraction_reports() -> None:
+    from citecheck.extract import read
+
+    for path in [*sorted((DATA / "articles").glob("*")), DATA / "all_forms.md"]:
+        if path.suffix not in {".md", ".html", ".txt"}:
+            continue
+        fmt = {".md": "markdown", ".html": "html", ".txt": "text"}[path.suffix]
+        document = Document(str(path), fmt, path.read_text(encoding="utf-8"), "utf-8")  # type: ignore[arg-type]
+        found, _ = extract(document)
+        assert read(document).reported_links() == [c for c in found if c.kind == "link"], path
