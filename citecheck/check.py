@@ -10,7 +10,6 @@ A run in which nothing at all could be reached is reported as offline (`policy.i
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -24,14 +23,14 @@ from citecheck.model import (
     CheckReport,
     Citation,
     CitationCheck,
-    Document,
     DocumentSummary,
     Format,
     InputProblem,
     Outcome,
     Target,
 )
-from citecheck.run import Extraction, extract_one
+from citecheck.passes import Done, Event, Links, events
+from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, can_fork
 from citecheck.targets import fragment, normalise, redact, redact_text
@@ -39,15 +38,11 @@ from citecheck.targets import fragment, normalise, redact, redact_text
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import httpx
-    import trio
 
     from citecheck.fetch import Fetched, Fetcher
 
 Progress = Callable[[int, int], None]
 """Told (targets done, targets known) as checking goes on."""
-
-PARALLEL_MIN_CHARS = 40_000
-"""Below this much text in all, documents are extracted in this process (a pool costs more)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,33 +112,6 @@ def _shown(citation: Citation) -> Citation:
     )
 
 
-# Extraction, in this process or in workers --------------------------------------------------------
-
-_WORKER_OPTIONS: Extraction | None = None
-"""The extraction options, set before the worker processes are forked (so not pickled)."""
-
-
-def _extract_in_worker(document: Document) -> tuple[DocumentSummary, list[Citation]]:
-    assert _WORKER_OPTIONS is not None
-    return extract_one(document, _WORKER_OPTIONS)
-
-
-def _extracted(
-    documents: Sequence[Document], options: Extraction, jobs: int
-) -> tuple[Iterator[tuple[DocumentSummary, list[Citation]]], Callable[[], None]]:
-    """Each document's extraction, in input order, and how to stop the workers (if any)."""
-    total = sum(len(d.text) for d in documents)
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(documents) < 2 or total < PARALLEL_MIN_CHARS or not forking:
-        return (extract_one(d, options) for d in documents), lambda: None
-    global _WORKER_OPTIONS
-    _WORKER_OPTIONS = options
-    # This process, which checks, is one of the `jobs`: on two cores, two extracting workers
-    # took CPU from the checker, which is the longer job (measured on the benchmark).
-    pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(documents)))
-    return pool.imap(_extract_in_worker, documents), pool.terminate
-
-
 # The run ------------------------------------------------------------------------------------------
 
 
@@ -171,8 +139,6 @@ def check_paths(
     `workers` is how many processes check links, each with its own host groups (`shards.py`;
     the number of CPUs by default, one when `transport` is given). Raises `InputError`
     (collect) and `re.error` (a bad `exclude`)."""
-    import trio
-
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -193,13 +159,15 @@ def check_paths(
         with Shards(
             settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
         ) as shards:
-            extracted, stop = _extracted(collected.documents, extraction, jobs)
+            extracted, stop = events(collected.documents, extraction, jobs)
             try:
                 run.sharded(extracted, shards)
             finally:
                 stop()
         return run.report(collected.problems)
-    extracted, stop = _extracted(collected.documents, extraction, jobs)
+    import trio  # (not before the workers are forked: they import it while this one reads)
+
+    extracted, stop = events(collected.documents, extraction, jobs)
     try:
         trio.run(run.main, extracted, transport)
     finally:
@@ -227,6 +195,8 @@ class _Run:
         self.planned: list[tuple[Citation, _Plan]] = []
         self.fetched: dict[tuple[object, bool], Fetched] = {}
         self.started: set[tuple[object, bool]] = set()
+        self.early: dict[int, dict[tuple[int, int], _Plan]] = {}
+        """The plans of the links of documents whose `Done` has not come, by document."""
 
     def paywalled(self, url: str) -> bool:
         from citecheck.publishers import default_registry
@@ -236,9 +206,7 @@ class _Run:
         return publisher is not None and publisher.paywall
 
     async def main(
-        self,
-        extracted: Iterator[tuple[DocumentSummary, list[Citation]]],
-        transport: httpx.AsyncBaseTransport | None,
+        self, extracted: Iterator[Event], transport: httpx.AsyncBaseTransport | None
     ) -> None:
         import trio
 
@@ -248,47 +216,59 @@ class _Run:
             fetcher = Fetcher(client, self.settings, paywalled=self.paywalled)
             async with trio.open_nursery() as nursery:
                 while True:
-                    item = await trio.to_thread.run_sync(next, extracted, None)
-                    if item is None:
+                    event = await trio.to_thread.run_sync(next, extracted, None)
+                    if event is None:
                         break
-                    summary, citations = item
-                    self.summaries.append(summary)
-                    for citation in citations:
-                        self._start(citation, fetcher, nursery)
+                    for target, want_page in self._wanted(event):
+                        key = (target.key, want_page)
+                        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
 
-    def sharded(
-        self, extracted: Iterator[tuple[DocumentSummary, list[Citation]]], shards: Shards
-    ) -> None:
+    def sharded(self, extracted: Iterator[Event], shards: Shards) -> None:
         """The run with worker processes checking: each document's new targets go to them as
-        soon as it is extracted."""
-        for summary, citations in extracted:
-            self.summaries.append(summary)
-            for citation in citations:
-                wanted = self._new(citation)
-                if wanted is not None:
-                    shards.add(*wanted)
+        soon as its links are known."""
+        for event in extracted:
+            for wanted in self._wanted(event):
+                shards.add(*wanted)
             shards.flush()
         self.fetched.update(shards.results())
 
-    def _new(self, citation: Citation) -> tuple[Target, bool] | None:
-        """Plan a citation; what to request for it, unless settled or already requested."""
-        planned = plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
-        self.planned.append((citation, planned))
-        target = planned.target
-        if target is None:
-            return None
-        want_page = planned.fragment is not None
-        key = (target.key, want_page)
-        if key in self.started or (not want_page and (target.key, True) in self.started):
-            return None
-        self.started.add(key)
-        return target, want_page
+    def _wanted(self, event: Event) -> list[tuple[Target, bool]]:
+        """What to request for an extraction event that was not requested yet. A document's
+        `Done` is where its citations are planned, in input order, for the report."""
+        if isinstance(event, Links):
+            plans = [self._plan(link) for link in event.links]
+            self.early[event.index] = {
+                (link.span.start, link.span.end): planned
+                for link, planned in zip(event.links, plans, strict=True)
+            }
+        else:
+            assert isinstance(event, Done)
+            self.summaries.append(event.summary)
+            plans = []
+            early = self.early.pop(event.index, {})
+            for citation in event.citations:
+                planned = None
+                if citation.kind == "link":  # planned already when its links came
+                    planned = early.get((citation.span.start, citation.span.end))
+                if planned is None:
+                    planned = self._plan(citation)
+                self.planned.append((citation, planned))
+                plans.append(planned)
+        wanted = []
+        for planned in plans:
+            target = planned.target
+            if target is None:
+                continue
+            want_page = planned.fragment is not None
+            key = (target.key, want_page)
+            if key in self.started or (not want_page and (target.key, True) in self.started):
+                continue
+            self.started.add(key)
+            wanted.append((target, want_page))
+        return wanted
 
-    def _start(self, citation: Citation, fetcher: Fetcher, nursery: trio.Nursery) -> None:
-        wanted = self._new(citation)
-        if wanted is not None:
-            target, want_page = wanted
-            nursery.start_soon(self._fetch, fetcher, target, want_page, (target.key, want_page))
+    def _plan(self, citation: Citation) -> _Plan:
+        return plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
 
     async def _fetch(
         self, fetcher: Fetcher, target: Target, want_page: bool, key: tuple[object, bool]

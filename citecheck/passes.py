@@ -1,0 +1,132 @@
+"""Extraction for `check`: every document's links first, its citations in words after.
+
+`check` requests links while documents are still being read, and the sooner it knows a link the
+sooner the network works on it: the slow servers, not the parser, should decide how long a run
+takes. Extraction has two passes (`run.read_one`, the links; `run.finish_one`, the citations in
+words and quotations, which cost as much again or more), so the documents are worked through in
+this order: the first pass of the documents ahead (up to `LOOKAHEAD_CHARS` of text), then each
+document's second pass. `events` yields, in that order:
+
+- `Links(index, links)`: the links document `index` will report (the same `Citation`s its
+  `Done` will hold: the second pass does not change links or which the directives keep);
+- `Done(index, summary, citations)`: the document's whole extraction, in input order.
+
+With several processes (`jobs`) the passes run in forked workers (the documents and options are
+inherited, not pickled); a worker keeps its first passes for its second ones (a first pass that
+another worker made is made again: it is a pure function of the document). Below
+`PARALLEL_MIN_CHARS` of text in all, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from citecheck.extract import Reading
+from citecheck.model import Citation, Document, DocumentSummary
+from citecheck.run import Extraction, finish_one, read_one, reported_links
+
+PARALLEL_MIN_CHARS = 40_000
+"""Below this much text in all, documents are extracted in this process (a pool costs more)."""
+
+LOOKAHEAD_CHARS = 8_000_000
+"""How much text may have had its first pass without its second: what a first pass keeps for
+the second (the document's prose view and links) is a few bytes a character."""
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The links a document will report, known before the rest of its extraction."""
+
+    index: int
+    links: list[Citation]
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A document's whole extraction."""
+
+    index: int
+    summary: DocumentSummary
+    citations: list[Citation]
+
+
+Event = Links | Done
+
+
+def order(sizes: Sequence[int], lookahead: int = LOOKAHEAD_CHARS) -> list[tuple[int, int]]:
+    """The passes to make, as (pass, document index): a document's first pass (0) always before
+    its second (1), second passes in input order, and first passes as far ahead as `lookahead`
+    characters of documents whose second pass is still to come allow."""
+    tasks: list[tuple[int, int]] = []
+    ahead = 0
+    pending = 0
+    for index, size in enumerate(sizes):
+        while ahead < len(sizes) and (ahead <= index or pending + sizes[ahead] <= lookahead):
+            tasks.append((0, ahead))
+            pending += sizes[ahead]
+            ahead += 1
+        tasks.append((1, index))
+        pending -= size
+    return tasks
+
+
+class _Passes:
+    """Makes the passes of `order` over the documents, keeping first passes for the second."""
+
+    def __init__(self, documents: Sequence[Document], options: Extraction) -> None:
+        self.documents = documents
+        self.options = options
+        self.kept: OrderedDict[int, Reading] = OrderedDict()
+        self.kept_chars = 0
+
+    def __call__(self, task: tuple[int, int]) -> Event:
+        step, index = task
+        document = self.documents[index]
+        if step == 0:
+            reading = read_one(document, self.options)
+            self.kept[index] = reading
+            self.kept_chars += len(document.text)
+            while self.kept_chars > LOOKAHEAD_CHARS and len(self.kept) > 1:
+                # A first pass whose second went to another worker: let it go.
+                _, old = self.kept.popitem(last=False)
+                self.kept_chars -= len(old.context.document.text)
+            return Links(index, reported_links(reading, self.options))
+        reading_or_none = self.kept.pop(index, None)
+        if reading_or_none is None:
+            reading = read_one(document, self.options)
+        else:
+            reading = reading_or_none
+            self.kept_chars -= len(document.text)
+        summary, citations = finish_one(reading, self.options)
+        return Done(index, summary, citations)
+
+
+_WORKER: _Passes | None = None
+"""The worker's passes, set before the worker processes are forked (so nothing is pickled)."""
+
+
+def _in_worker(task: tuple[int, int]) -> Event:
+    assert _WORKER is not None
+    return _WORKER(task)
+
+
+def events(
+    documents: Sequence[Document], options: Extraction, jobs: int
+) -> tuple[Iterator[Event], Callable[[], None]]:
+    """The extraction events of the documents (see the module's docstring), and how to stop
+    the workers (if any). `jobs` counts this process, which checks: `jobs - 1` extract."""
+    tasks = order([len(d.text) for d in documents])
+    total = sum(len(d.text) for d in documents)
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(documents) < 2 or total < PARALLEL_MIN_CHARS or not forking:
+        passes = _Passes(documents, options)
+        return (passes(task) for task in tasks), lambda: None
+    global _WORKER
+    _WORKER = _Passes(documents, options)
+    # This process, which checks, is one of the `jobs`: on two cores, two extracting workers
+    # took CPU from the checker, which is the longer job (measured on the benchmark).
+    pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(documents)))
+    return pool.imap(_in_worker, tasks), pool.terminate
