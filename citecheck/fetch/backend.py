@@ -23,6 +23,7 @@ from typing import Any
 import httpcore
 import trio
 
+from citecheck.fetch.stream import LeanBackend
 from citecheck.policy import is_private_address
 from citecheck.settings import ConnectTo, connect_address
 
@@ -48,7 +49,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """A network backend that applies `--connect-to` rules and the private-address guard, then
-    connects through `inner` (trio's backend by default) to a checked IP address."""
+    connects through `inner` (`stream.LeanBackend` by default) to a checked IP address."""
 
     def __init__(
         self,
@@ -61,7 +62,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self._rules = connect_to
         self._allow_private = allow_private
         self._resolve = resolver
-        self._inner = inner if inner is not None else httpcore.TrioBackend()
+        self._inner = inner if inner is not None else LeanBackend()
 
     async def connect_tcp(
         self,

@@ -46,7 +46,7 @@ def ssl_context(
     return context
 
 
-class _Stream(httpx.AsyncByteStream):
+class CoreStream(httpx.AsyncByteStream):
     """An httpcore response body as httpx expects it."""
 
     def __init__(self, stream: AsyncIterable[bytes]) -> None:
@@ -89,7 +89,9 @@ class PoolTransport(httpx.AsyncBaseTransport):
         backend: httpcore.AsyncNetworkBackend | None = None,
         context: ssl.SSLContext | None = None,
     ) -> None:
-        self._connections = Connections(
+        self.headers: dict[str, list[tuple[bytes, bytes]]] = {}
+        """The headers `send.py` sends on its direct path, by User-Agent (its client's)."""
+        self.connections = Connections(
             backend=backend
             if backend is not None
             else GuardedBackend(
@@ -114,18 +116,18 @@ class PoolTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        response = await self._connections.request(core)
+        response = await self.connections.request(core)
         assert isinstance(response.stream, AsyncIterable)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
-            stream=_Stream(response.stream),
+            stream=CoreStream(response.stream),
             extensions=response.extensions,
         )
 
     async def aclose(self) -> None:
         """Close every kept connection."""
-        await self._connections.aclose()
+        await self.connections.aclose()
 
 
 def proxy_mounts(
@@ -161,45 +163,6 @@ def proxy_mounts(
             else:
                 mounts[f"all://*{host}"] = None
     return mounts
-
-
-async def send(
-    client: httpx.AsyncClient,
-    method: str,
-    url: str,
-    *,
-    user_agent: str,
-    credentials: tuple[str, str] | None,
-) -> httpx.Response:
-    """One request through `client`'s transport (or the proxy mounted for `url`), its body not
-    yet read: `client.send(..., stream=True)` without the per-request machinery checking does not
-    use (auth flows, event hooks, following redirects, logging), which cost about a third of a
-    millisecond of CPU a request. What it does use is kept, as httpx does it: the client's
-    headers, Basic credentials (given, else from the URL's user info), and the client's cookies
-    (sent when it has some, stored when an answer sets some)."""
-    target = httpx.URL(url)
-    headers = client.headers.copy()
-    headers["User-Agent"] = user_agent
-    request = httpx.Request(method, target, headers=headers)
-    if credentials is None and (target.username or target.password):
-        credentials = (target.username, target.password)
-    if credentials is not None:
-        request = next(httpx.BasicAuth(*credentials).sync_auth_flow(request))
-    if client.cookies.jar:
-        httpx.Cookies(client.cookies).set_cookie_header(request)
-    response = await client._transport_for_url(target).handle_async_request(request)
-    response.request = request
-    try:
-        if "set-cookie" in response.headers:
-            client.cookies.extract_cookies(response)
-        if response.has_redirect_location:
-            # As `send` does even when not following: a Location httpx cannot turn into a
-            # request raises here, and `errors.py` makes that an outcome.
-            response.next_request = client._build_redirect_request(request, response)
-    except BaseException:
-        await response.aclose()
-        raise
-    return response
 
 
 def make_client(

@@ -26,7 +26,7 @@ import trio
 
 from citecheck import anchors, policy
 from citecheck.fetch import errors
-from citecheck.fetch.client import send
+from citecheck.fetch.send import send
 from citecheck.model import Outcome, Redirect, Target
 from citecheck.settings import FetchSettings
 from citecheck.targets import group as group_of
@@ -250,7 +250,7 @@ class Fetcher:
         hostname: str,
     ) -> _Response:
         settings = self._settings
-        response = await send(
+        reply = await send(
             self._client,
             method,
             url,
@@ -258,26 +258,27 @@ class Fetcher:
             credentials=credentials,
         )
         try:
-            headers = {k.lower(): v for k, v in response.headers.items()}
+            headers = reply.headers
+            status = reply.status
             content_type = headers.get("content-type", "").lower()
             budget = policy.page_budget(
                 method,
-                response.status_code,
+                status,
                 content_type,
-                want_page=want_page and 200 <= response.status_code < 300,
+                want_page=want_page and 200 <= status < 300,
                 max_body=settings.max_body,
             )
             data, complete = b"", True
             if budget:
-                data, complete = await _read(response, budget)
+                data, complete = await reply.read(budget)
             elif method == "HEAD" or _small(headers):
                 # Read to the end (nothing, for HEAD) so that the connection can be reused:
-                # httpcore closes a connection whose response was not read to its end.
-                await _read(response, policy.DRAIN_BYTES)
+                # a connection whose answer was not read to its end is closed.
+                await reply.drain(policy.DRAIN_BYTES)
             page = _decode(data, content_type) if budget else None
-            return _Response(response.status_code, headers, page, complete)
+            return _Response(status, headers, page, complete)
         finally:
-            await response.aclose()
+            await reply.aclose()
 
 
 def _private_literal(hostname: str) -> bool:
@@ -297,18 +298,6 @@ def _private_literal(hostname: str) -> bool:
 def _small(headers: Mapping[str, str]) -> bool:
     length = headers.get("content-length", "")
     return length.isdigit() and int(length) <= policy.DRAIN_BYTES
-
-
-async def _read(response: httpx.Response, budget: int) -> tuple[bytes, bool]:
-    """Up to `budget` decoded bytes of the body, and whether that was all of it."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= budget:
-            return b"".join(chunks)[:budget], False
-    return b"".join(chunks), True
 
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)

@@ -1,10 +1,10 @@
-"""One connection to an origin: HTTP/1.1 spoken through h11 directly, HTTP/2 through httpcore.
+"""One connection to an origin: HTTP/1.1 spoken by `wire.py`, HTTP/2 through httpcore.
 
 httpcore's HTTP/1.1 connection wraps every step of a request in trace hooks, locks, shielded
-cancel scopes and exception maps; measured on the benchmark (5,000 URLs, 128 in flight) that
-was about half of the CPU a request cost, for a checker that sends one bodiless request at a
-time on a connection. This class does the same exchange with h11 (which httpcore uses too):
-connect through the network backend we were given (so `--connect-to` and the private-address
+cancel scopes and exception maps, over h11; measured on the benchmark (5,000 URLs, 128 in
+flight) those were most of the CPU a request cost, for a checker that sends one small request
+at a time on a connection. This class does the same exchange with `wire.py`: connect through
+the network backend we were given (so `--connect-to` and the private-address
 guard apply to every connection, `backend.py`), TLS with ALPN, and when the server chooses
 HTTP/2 the rest is handed to httpcore's `AsyncHTTP2Connection` unchanged.
 
@@ -21,8 +21,9 @@ import ssl
 import time
 from collections.abc import AsyncIterator
 
-import h11
 import httpcore
+
+from citecheck.fetch.wire import MAX_HEAD, Chunks, Framing, Head, WireError, head_end, request_bytes
 
 READ_BYTES = 64 * 1024
 """How much is asked of the socket at a time (httpcore's figure)."""
@@ -44,7 +45,8 @@ class Connection:
         self._context = context
         self._expiry = keepalive_expiry
         self._stream: httpcore.AsyncNetworkStream | None = None
-        self._h11 = h11.Connection(h11.CLIENT)
+        self._buffer = b""
+        """What the server sent that is not read yet."""
         self._h2: httpcore.AsyncHTTP2Connection | None = None
         self._busy = False
         self._closed = False
@@ -87,66 +89,111 @@ class Connection:
 
     async def _exchange(self, request: httpcore.Request) -> httpcore.Response:
         assert self._stream is not None
-        state = self._h11
-        head = h11.Request(
-            method=request.method, target=request.url.target, headers=request.headers
-        )
-        data = state.send(head) or b""
+        body = b""
         async for part in request.stream:  # type: ignore[union-attr]
-            data += state.send(h11.Data(data=part)) or b""
-        data += state.send(h11.EndOfMessage()) or b""
+            body += part
+        method = request.method
+        try:
+            data = request_bytes(method, request.url.target, list(request.headers), body)
+        except WireError as error:
+            raise httpcore.LocalProtocolError(str(error)) from error
         await self._stream.write(data)
         while True:
-            event = await self._event()
-            if isinstance(event, h11.Response):
-                break
-            if isinstance(event, h11.InformationalResponse) and event.status_code == 101:
-                break
+            head = await self._head()
+            if head.status >= 200 or head.status == 101:
+                break  # (100 Continue, 103 Early Hints: the answer follows)
+        try:
+            framing = Framing.of(head, method)
+        except WireError as error:
+            raise httpcore.RemoteProtocolError(str(error)) from error
+        keep = (
+            head.status != 101
+            and head.keeps_alive()
+            and not any(
+                name.lower() == b"connection" and b"close" in value.lower()
+                for name, value in request.headers
+            )
+        )
         return httpcore.Response(
-            status=event.status_code,
-            headers=list(event.headers),
-            content=_Body(self),
+            status=head.status,
+            headers=head.headers,
+            content=_Body(self, framing, keep and framing.kind != "close"),
             extensions={
-                "http_version": b"HTTP/" + event.http_version,
-                "reason_phrase": event.reason,
+                "http_version": b"HTTP/" + head.version,
+                "reason_phrase": head.reason,
                 "network_stream": self._stream,
             },
         )
 
-    async def _event(self) -> h11.Event | type[h11.PAUSED]:
+    async def _head(self) -> Head:
         assert self._stream is not None
-        state = self._h11
+        buffer = self._buffer
         while True:
-            try:
-                event = state.next_event()
-            except h11.RemoteProtocolError as error:
-                raise httpcore.RemoteProtocolError(str(error)) from error
-            if event is not h11.NEED_DATA:
-                return event  # type: ignore[return-value]  # (mypy does not narrow sentinels)
+            end = head_end(buffer)
+            if end >= 0:
+                break
+            if len(buffer) > MAX_HEAD:
+                raise httpcore.RemoteProtocolError("the answer's head is too long")
             data = await self._stream.read(READ_BYTES)
-            if data == b"" and state.their_state == h11.SEND_RESPONSE:
+            if not data:
                 raise httpcore.RemoteProtocolError(
                     "Server disconnected without sending a response."
                 )
-            state.receive_data(data)
+            buffer += data
+        self._buffer = buffer[end:]
+        try:
+            return Head.parse(buffer[:end])
+        except WireError as error:
+            raise httpcore.RemoteProtocolError(str(error)) from error
 
-    async def _body(self) -> AsyncIterator[bytes]:
-        while True:
-            event = await self._event()
-            if isinstance(event, h11.Data):
-                yield bytes(event.data)
-            elif isinstance(event, h11.EndOfMessage) or event is h11.PAUSED:
-                break
-            elif isinstance(event, h11.ConnectionClosed):
-                raise httpcore.RemoteProtocolError(
-                    "Server disconnected before the end of the body."
-                )
-        state = self._h11
-        if state.our_state is h11.DONE and state.their_state is h11.DONE:
-            state.start_next_cycle()
+    async def _read(self) -> bytes:
+        """What was left over, else what the socket gives next (b"" once closed)."""
+        assert self._stream is not None
+        if self._buffer:
+            data, self._buffer = self._buffer, b""
+            return data
+        return await self._stream.read(READ_BYTES)
+
+    async def _body(self, framing: Framing, keep: bool) -> AsyncIterator[bytes]:
+        if framing.kind == "length":
+            left = framing.length
+            while left:
+                data = await self._read()
+                if not data:
+                    raise httpcore.RemoteProtocolError(
+                        "Server disconnected before the end of the body."
+                    )
+                if len(data) > left:
+                    data, self._buffer = data[:left], data[left:]
+                left -= len(data)
+                yield data
+        elif framing.kind == "chunked":
+            chunks = Chunks()
+            while not chunks.done:
+                data = await self._read()
+                if not data:
+                    raise httpcore.RemoteProtocolError(
+                        "Server disconnected before the end of the body."
+                    )
+                try:
+                    parts = chunks.feed(data)
+                except WireError as error:
+                    raise httpcore.RemoteProtocolError(str(error)) from error
+                for part in parts:
+                    if part:
+                        yield part
+            self._buffer = chunks.leftover()
+        elif framing.kind == "close":
+            while True:
+                data = await self._read()
+                if not data:
+                    break
+                yield data
+        if keep and not self._buffer:
             self._busy = False
             self._expire_at = time.monotonic() + self._expiry
         else:
+            # The server closes, or sent more than the answer: the connection is not reused.
             await self.aclose()
 
     def is_idle(self) -> bool:
@@ -187,13 +234,15 @@ class _Body:
     """A response body on an HTTP/1.1 connection: read to its end, it frees the connection;
     closed before, it closes it."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, framing: Framing, keep: bool) -> None:
         self._connection = connection
+        self._framing = framing
+        self._keep = keep
         self._done = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for part in self._connection._body():
+            async for part in self._connection._body(self._framing, self._keep):
                 yield part
             self._done = True
         except BaseException:

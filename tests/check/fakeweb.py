@@ -26,6 +26,7 @@ import httpcore
 import trustme
 
 from citecheck.fetch import Fetcher, GuardedBackend, PoolTransport, make_client, ssl_context
+from citecheck.fetch.stream import LeanBackend
 from citecheck.publishers import default_registry
 from citecheck.settings import FetchSettings
 
@@ -164,7 +165,7 @@ class Loopback(httpcore.AsyncNetworkBackend):
         self.web = web
         self.extra = extra or {}
         self.connected: list[tuple[str, int]] = []
-        self._inner = httpcore.TrioBackend()
+        self._inner = LeanBackend()
 
     async def connect_tcp(
         self,

@@ -1,12 +1,14 @@
-"""Our HTTP/1.1 connections (`fetch/http11.py`) and the lean send path (`fetch/client.send`),
-against the loopback fake web: connections are reused only when an answer was read to its end,
-a server that hangs up is a value, and what `AsyncClient.send` did for us still happens."""
+"""Our HTTP/1.1 connections (`fetch/http11.py`, `fetch/wire.py`) and the direct send path
+(`fetch/send.py`), against the loopback fake web and raw loopback servers: connections are
+reused only when an answer was read to its end, a server that hangs up is a value, garbled
+answers are outcomes, and what `AsyncClient.send` did for us still happens."""
 
 from __future__ import annotations
 
 import pytest
 from fakeweb import FakeWeb, Loopback, fetcher_for, page
 
+from citecheck.fetch import Fetched
 from citecheck.model import Target
 from citecheck.settings import FetchSettings
 from citecheck.targets import normalise
@@ -82,3 +84,146 @@ async def test_client_headers_and_the_user_agent_are_sent(web: FakeWeb) -> None:
     assert headers["User-Agent"] == "probe/1"
     assert headers["Accept"].startswith("text/html")
     assert headers["Host"] == "news.example"
+
+
+class RawServer:
+    """A loopback server that answers each request it reads with the next canned bytes, then
+    keeps the connection (or closes it after answers marked so)."""
+
+    def __init__(self, answers: list[tuple[bytes, bool]]) -> None:
+        import socket
+        import threading
+
+        self.answers = list(answers)
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.answers:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with connection:
+                buffer = b""
+                while self.answers:
+                    while b"\r\n\r\n" not in buffer:
+                        data = connection.recv(65536)
+                        if not data:
+                            break
+                        buffer += data
+                    if b"\r\n\r\n" not in buffer:
+                        break
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    self.requests.append(head)
+                    answer, close = self.answers.pop(0)
+                    connection.sendall(answer)
+                    if close:
+                        break
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+async def raw_fetch(
+    web: FakeWeb, answers: list[tuple[bytes, bool]], paths: list[str], *, get: bool = False
+) -> tuple[list[Fetched], RawServer]:
+    import fakeweb
+
+    server = RawServer(answers)
+    try:
+        extra = {(fakeweb.PUBLIC["other.example"], 80): ("127.0.0.1", server.port)}
+        method = "get" if get else "auto"
+        settings = FetchSettings(retries=0, timeout=2.0, method=method)
+        async with fetcher_for(web, settings, extra=extra) as fetcher:
+            results = [
+                await fetcher.fetch(target(f"http://other.example{path}"), want_page=get)
+                for path in paths
+            ]
+    finally:
+        server.close()
+    return results, server
+
+
+PAGE = b"<html><head><title>T</title></head><body><p id='x'>hello</p></body></html>"
+
+
+@pytest.mark.trio
+async def test_chunked_and_length_bodies_are_read_and_the_connection_kept(web: FakeWeb) -> None:
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(PAGE[i : i + 10]), PAGE[i : i + 10])
+                       for i in range(0, len(PAGE), 10))  # fmt: skip
+    answers = [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+         + chunked + b"0\r\n\r\n", False),
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(PAGE)
+         + PAGE, False),
+    ]  # fmt: skip
+    results, server = await raw_fetch(web, answers, ["/chunked", "/length"], get=True)
+    assert [r.outcome.status for r in results] == ["ok", "ok"]
+    assert all(r.anchors == frozenset({"x"}) and r.complete for r in results)
+    assert server.connections == 1
+    assert server.requests[0].startswith(b"GET /chunked HTTP/1.1\r\nHost: other.example\r\n")
+
+
+@pytest.mark.trio
+async def test_gzip_bodies_are_decoded(web: FakeWeb) -> None:
+    import gzip
+
+    packed = gzip.compress(PAGE)
+    answers = [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+         b"Content-Length: %d\r\n\r\n" % len(packed) + packed, False),
+    ]  # fmt: skip
+    results, _ = await raw_fetch(web, answers, ["/gz"], get=True)
+    assert results[0].anchors == frozenset({"x"})
+
+
+@pytest.mark.trio
+async def test_a_body_until_close_and_an_http10_answer_are_not_reused(web: FakeWeb) -> None:
+    answers = [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE, True),
+        (b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(PAGE)
+         + PAGE, False),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", False),
+    ]  # fmt: skip
+    results, server = await raw_fetch(web, answers, ["/a", "/b", "/c"], get=True)
+    assert [r.outcome.status for r in results] == ["ok", "ok", "ok"]
+    assert results[0].anchors == frozenset({"x"})
+    assert server.connections == 3
+
+
+@pytest.mark.trio
+async def test_informational_answers_are_skipped(web: FakeWeb) -> None:
+    answers = [
+        (b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+         b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", False),
+    ]  # fmt: skip
+    results, _ = await raw_fetch(web, answers, ["/gone"], get=True)
+    assert (results[0].outcome.status, results[0].outcome.http_status) == ("dead", 404)
+
+
+@pytest.mark.trio
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Length: 12\r\n\r\n0123456789",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot-hex\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
+        b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000,
+        b"",
+    ],
+)
+async def test_garbled_or_cut_answers_are_unreachable_not_errors(
+    web: FakeWeb, answer: bytes
+) -> None:
+    results, _ = await raw_fetch(web, [(answer, True)], ["/x"], get=True)
+    outcome = results[0].outcome
+    assert outcome.status == "unreachable"
+    assert outcome.reason == "closed"
