@@ -64,10 +64,18 @@ def _positioned(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInl
     return positioned
 
 
+def _as_written(url: str) -> str:
+    return url
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"inline_definitions": True, "store_labels": True})
     md.enable(["table", "strikethrough"])
+    # markdown-it percent-encodes every destination for the HTML it would render (mdurl's
+    # parse and encode: a third of the parse of a link-dense page). We report destinations as
+    # written, so its own copy need not be encoded; `validateLink` still judges them.
+    md.normalizeLink = _as_written  # type: ignore[method-assign]
     for rule in md.inline.ruler.__rules__:
         rule.fn = _positioned(rule.fn)
     md.inline.ruler.__cache__ = None
@@ -324,6 +332,10 @@ class _Reader:
             self.citations.append(citation)
 
 
+_PLAIN_DESTINATION = re.compile(r"[^\x00-\x20()<>\\&\x7f]+")
+"""A link destination with no brackets, parentheses, escapes or entities."""
+
+
 def _destination(state: StateInline, content: str, label_at: int) -> tuple[int, int, str] | None:
     """Where the destination of an inline link starting at `label_at` (its `[`) is written."""
     label_end = state.md.helpers.parseLinkLabel(state, label_at, False)
@@ -335,6 +347,11 @@ def _destination(state: StateInline, content: str, label_at: int) -> tuple[int, 
     position += 1
     while position < len(content) and content[position] in " \t\n":
         position += 1
+    plain = _PLAIN_DESTINATION.match(content, position)
+    if plain is not None and (plain.end() == len(content) or content[plain.end()] in " \t\n)"):
+        # What markdown-it's parser would find (it stops at a space, a control character or
+        # an unbalanced ")"), without escapes or entities to decode: the common case, faster.
+        return position, plain.end(), plain.group()
     result = state.md.helpers.parseLinkDestination(content, position, len(content))
     if not result.ok:
         return None
