@@ -140,4 +140,18 @@ def _problems(report: ExtractReport | CheckReport) -> list[dict[str, Any]]:
 
 def render(report: ExtractReport | CheckReport) -> str:
     """The report as JSON text (UTF-8 friendly: non-ASCII is kept, not escaped)."""
-    return json.dumps(to_object(report), ensure_ascii=False, indent=2) + "\n"
+    return dumps(to_object(report))
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)` and a newline, the same text (but for
+    the exponent of a very small float: `1e-7` where Python writes `1e-07`), written by orjson:
+    the standard library's encoder is pure Python when it indents (0.35 s for a report of 5,000
+    links, against 0.02 s). What orjson refuses (a lone surrogate, an integer beyond 64 bits) is
+    written by the standard library."""
+    try:
+        import orjson
+
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,29 @@
+"""`report.json.dumps`: the standard library's indented text, whoever writes it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from citecheck.report.json import dumps
+
+SAMPLES: list[Any] = [
+    {"a": [], "b": {}, "c": [1, -2, 2.5, 0.85, 1e16, 0.001, None, True, False]},
+    {"text": 'quote " backslash \\ newline \n tab \t bell \x07 nul \x00 del \x7f'},
+    {"zh": "找不到網頁", "rtl": "\u202eevil\u202c", "sep": "\u2028\u2029", "emoji": "🗞️"},
+    [{"nested": [{"deep": [[], [{}], "x"]}]}],
+    {"lone surrogate": "a\ud800b"},
+    {"big": 2**70},
+]
+
+
+@pytest.mark.parametrize("value", SAMPLES)
+def test_dumps_writes_what_the_standard_library_writes(value: Any) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_tiny_float_differs_only_in_how_its_exponent_is_written() -> None:
+    assert dumps({"x": 1e-7}) == '{\n  "x": 1e-7\n}\n'
+    assert json.loads(dumps({"x": 1e-7})) == {"x": 1e-7}
