@@ -39,6 +39,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import httpx
 
+    from citecheck.archive import ArchiveResult, SaveResult
+    from citecheck.archiving import ArchiveOptions, Key
     from citecheck.fetch import Fetched, Fetcher
 
 Progress = Callable[[int, int], None]
@@ -131,14 +133,16 @@ def check_paths(
     workers: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    archive: ArchiveOptions | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
     `transport` replaces the network (tests); `jobs` is how many processes work (the number of
     CPUs by default): this one checks and, when there is enough text, `jobs - 1` extract.
     `workers` is how many processes check links, each with its own host groups (`shards.py`;
-    the number of CPUs by default, one when `transport` is given). Raises `InputError`
-    (collect) and `re.error` (a bad `exclude`)."""
+    the number of CPUs by default, one when `transport` is given). With `archive`, the best
+    archived copy of every requested source is looked up once the links are checked
+    (`archiving.py`). Raises `InputError` (collect) and `re.error` (a bad `exclude`)."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -164,7 +168,7 @@ def check_paths(
                 run.sharded(extracted, shards)
             finally:
                 stop()
-        return run.report(collected.problems)
+        return run.report(collected.problems, archive, transport)
     import trio  # (not before the workers are forked: they import it while this one reads)
 
     extracted, stop = events(collected.documents, extraction, jobs)
@@ -172,7 +176,7 @@ def check_paths(
         trio.run(run.main, extracted, transport)
     finally:
         stop()
-    return run.report(collected.problems)
+    return run.report(collected.problems, archive, transport)
 
 
 class _Run:
@@ -277,20 +281,53 @@ class _Run:
         if self.progress is not None:
             self.progress(len(self.fetched), len(self.started))
 
-    def report(self, problems: tuple[InputProblem, ...]) -> CheckReport:
+    def report(
+        self,
+        problems: tuple[InputProblem, ...],
+        archive: ArchiveOptions | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> CheckReport:
+        """The report, in input order; with `archive`, the archives are asked first."""
         offline = policy.is_offline(f.outcome for f in self.fetched.values())
-        checks: list[CitationCheck] = []
+        rows: list[tuple[Citation, _Plan, Outcome | None, Key | None]] = []
+        dates = {summary.path: summary.date for summary in self.summaries}
         for citation, planned in self.planned:
             outcome = planned.outcome
+            key = None
             if planned.target is not None:
-                key = planned.target.key
-                fetched = self.fetched.get((key, True)) or self.fetched[(key, False)]
+                fetched = (
+                    self.fetched.get((planned.target.key, True))
+                    or self.fetched[(planned.target.key, False)]
+                )
                 outcome = fetched.outcome
                 if offline:
                     outcome = _offline(outcome)
                 else:
                     outcome = with_fragment(outcome, fetched, planned.fragment)
-            checks.append(CitationCheck(_shown(citation), outcome, planned.shown))
+                if archive is not None:
+                    from citecheck.archiving import key_for
+
+                    key = key_for(planned.target.url, citation.date, dates.get(citation.path))
+            rows.append((citation, planned, outcome, key))
+        archived: dict[Key, ArchiveResult] = {}
+        saved: dict[str, SaveResult] = {}
+        if archive is not None:
+            from citecheck.archiving import look_up
+
+            wanted = [(key, o.status if o else None) for _, _, o, key in rows if key is not None]
+            archived, saved = look_up(
+                wanted, archive, self.settings, transport=transport, offline=offline
+            )
+        checks = [
+            CitationCheck(
+                _shown(citation),
+                outcome,
+                planned.shown,
+                archived.get(key) if key is not None else None,
+                saved.get(key[0]) if key is not None else None,
+            )
+            for citation, planned, outcome, key in rows
+        ]
         return CheckReport(
             tuple(self.summaries),
             tuple(checks),

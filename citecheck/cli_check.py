@@ -179,8 +179,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not use the result cache (accepted; there is no cache yet)",
     )
-    add("--no-archive", action="store_true",
-        help="do not look up web archives (accepted; archives are not consulted yet)")  # fmt: skip
+    from citecheck import cli_archive
+
+    cli_archive.add_flags(add)
 
 
 def _settings(options: argparse.Namespace) -> FetchSettings:
@@ -251,7 +252,14 @@ def run_check(options: argparse.Namespace) -> int:
     settings = _settings(options)
     exclude = _exclude(options.exclude)
     extraction = _extraction(options)
+    from citecheck import cli_archive
+    from citecheck.cassette import CassetteError
     from citecheck.check import check_paths
+
+    archive = cli_archive.archive_options(options)
+    transport = cli_archive.transport(options, settings)
+    # A recording is made in this process: forked workers would record in their own.
+    workers = 1 if options.record else options.workers
 
     with _progress() as progress:
         try:
@@ -267,11 +275,15 @@ def run_check(options: argparse.Namespace) -> int:
                 check_fragments=options.check_fragments,
                 exclude=exclude,
                 jobs=options.jobs,
-                workers=options.workers,
+                workers=workers,
                 progress=progress,
+                transport=transport,
+                archive=archive,
             )
         except InputError as error:
             raise UsageError(str(error)) from None
+        except CassetteError as error:
+            raise UsageError(f"--record: {error}") from None
     output(report, options)
     return _exit_code(report, fail_on)
 

@@ -8,7 +8,11 @@ them. Positions are always in Unicode code points of the decoded document text, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    from citecheck.archive.model import ArchiveResult
+    from citecheck.archive.save import SaveResult
 
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
@@ -180,6 +184,8 @@ class DocumentSummary:
     """How many citations it yielded."""
     ignored: int = 0
     """How many links inline directives (`citecheck-ignore`, `citecheck-disable`) suppressed."""
+    date: str | None = None
+    """The article's own date (ISO 8601, as precise as written), when it gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +290,10 @@ class CitationCheck:
     without a URL)."""
     target: str | None = None
     """The normalised URL requested (or the local path checked), when there was one."""
+    archive: ArchiveResult | None = None
+    """The best archived copy of the source (docs/archive.md); None when not looked up."""
+    saved: SaveResult | None = None
+    """What `--save` did for the source, when it was one to save."""
 
 
 @dataclass(frozen=True, slots=True)

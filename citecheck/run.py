@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
-from citecheck.extract import Reading, finish, read
+from citecheck.extract import Reading, finish_dated, read
 from citecheck.model import Citation, Document, DocumentSummary, ExtractReport, Format, Kind
 from citecheck.publishers import Registry
 
@@ -61,10 +61,12 @@ def reported_links(reading: Reading, options: Extraction) -> list[Citation]:
 
 def finish_one(reading: Reading, options: Extraction) -> tuple[DocumentSummary, list[Citation]]:
     """The rest of `extract_one`: the document's summary and the citations `options` reports."""
-    found, ignored = finish(reading)
+    found, ignored, dated = finish_dated(reading)
     kept = [c for c in found if _reported(c, options)]
     document = reading.context.document
-    summary = DocumentSummary(document.path, document.format, document.encoding, len(kept), ignored)
+    summary = DocumentSummary(
+        document.path, document.format, document.encoding, len(kept), ignored, dated
+    )
     return summary, kept
 
 

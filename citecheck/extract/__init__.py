@@ -94,6 +94,12 @@ def read(
 def finish(reading: Reading) -> tuple[list[Citation], int]:
     """The second pass: the citations in words and the quotations, with the links, in source
     order, and how many the directives ignored."""
+    found, ignored, _ = finish_dated(reading)
+    return found, ignored
+
+
+def finish_dated(reading: Reading) -> tuple[list[Citation], int, str | None]:
+    """`finish`, and the article's own date (ISO 8601, as precise as written) if it has one."""
     from citecheck.extract import citations, dates, quotes
 
     context, links, registry = reading.context, reading.links, reading.registry
@@ -106,7 +112,8 @@ def finish(reading: Reading) -> tuple[list[Citation], int]:
     found = _mark_boilerplate(reading.body, found)
     found += links
     found.sort(key=lambda c: (c.span.start, c.span.end))
-    return suppress(found, reading.directives)
+    kept, ignored = suppress(found, reading.directives)
+    return kept, ignored, anchor.iso() if anchor is not None else None
 
 
 _TEXT_LINKS = frozenset({"inline", "reference", "html-a", "autolink", "bare"})

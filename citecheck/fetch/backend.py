@@ -56,12 +56,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         *,
         connect_to: tuple[ConnectTo, ...] = (),
         allow_private: bool = False,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
         inner: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._rules = connect_to
         self._allow_private = allow_private
-        self._resolve = resolver
+        self._resolve = resolver if resolver is not None else system_resolver
         self._inner = inner if inner is not None else LeanBackend()
 
     async def connect_tcp(

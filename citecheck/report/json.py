@@ -6,8 +6,13 @@ import json
 from typing import Any
 
 from citecheck._version import __version__
+from citecheck.archive.model import headline
 from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport, Span
 from citecheck.report import status_counts
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from citecheck.archive.save import SaveResult
 
 SCHEMA_VERSION = 1
 
@@ -73,6 +78,10 @@ def check_object(check: CitationCheck) -> dict[str, Any]:
     outcome = check.outcome
     data = citation_object(check.citation)
     data["target"] = check.target
+    data["archive"] = check.archive.to_json() if check.archive is not None else None
+    data["headline"] = headline(outcome.status if outcome else None, check.archive)
+    if check.saved is not None:
+        data["save"] = save_object(check.saved)
     if outcome is None:
         data.update(
             status=None,
@@ -96,6 +105,18 @@ def check_object(check: CitationCheck) -> dict[str, Any]:
         attempts=outcome.attempts,
     )
     return data
+
+
+def save_object(saved: SaveResult) -> dict[str, Any]:
+    """What `--save` did for one source."""
+    return {
+        "status": saved.status,
+        "url": saved.url,
+        "snapshot": saved.snapshot,
+        "timestamp": saved.timestamp,
+        "job_id": saved.job_id,
+        "detail": saved.detail,
+    }
 
 
 def to_object(report: ExtractReport | CheckReport) -> dict[str, Any]:
@@ -129,6 +150,7 @@ def _documents(report: ExtractReport | CheckReport) -> list[dict[str, Any]]:
             "encoding": d.encoding,
             "citations": d.citations,
             "ignored": d.ignored,
+            "date": d.date,
         }
         for d in report.documents
     ]

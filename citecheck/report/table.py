@@ -241,6 +241,7 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
             detail = Text(terminal_safe(outcome.detail))
             if outcome.suggested_url:
                 detail.append(f"\ncite {terminal_safe(outcome.suggested_url)}", style="cyan")
+        _archive_lines(check, detail)
         table.add_row(
             status,
             f"{citation.span.line}:{citation.span.column}",
@@ -249,6 +250,35 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
             detail,
         )
     return table
+
+
+_ARCHIVE_SHOWN = {
+    "archived": "archived",
+    "archived-after": "archived after the cited date",
+    "not-archived": "no archived copy",
+    "archive-excluded": "archive excludes the site",
+    "archive-unavailable": "archive look-up failed",
+}
+
+
+def _archive_lines(check: CitationCheck, detail: Text) -> None:
+    """The archived copy (and what `--save` did) under a checked link's detail."""
+    result = check.archive
+    if result is not None:
+        line = _ARCHIVE_SHOWN.get(result.status, result.status)
+        if result.url:
+            line += f" {result.timestamp or ''} {result.url}"
+        elif result.status == "archive-unavailable":
+            line += f" ({result.detail})"
+        style = "cyan" if result.url else "dim"
+        outcome = check.outcome
+        if outcome is not None and result.url and outcome.status not in ("ok", "redirected"):
+            style = "bold cyan"
+        detail.append(("\n" if detail.plain else "") + terminal_safe(line), style=style)
+    if check.saved is not None:
+        saved = check.saved
+        line = f"save: {saved.status} {saved.snapshot or ''} ({saved.detail})"
+        detail.append(("\n" if detail.plain else "") + terminal_safe(line), style="dim")
 
 
 def check_summary(report: CheckReport) -> str:
