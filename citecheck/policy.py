@@ -270,18 +270,24 @@ def retryable(outcome: Outcome) -> bool:
 def retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a `Retry-After` value (seconds or an HTTP date), at most
     `RETRY_AFTER_CAP`; None when there is no usable value."""
+    wait = retry_after_uncapped(value, now)
+    return None if wait is None else min(wait, RETRY_AFTER_CAP)
+
+
+def retry_after_uncapped(value: str | None, now: datetime) -> float | None:
+    """`retry_after` without the cap (the archives' pacer decides what a long wait means)."""
     if not value:
         return None
     value = value.strip()
     if value.isdigit():
-        return min(float(value), RETRY_AFTER_CAP)
+        return float(value)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return min(max((when - now).total_seconds(), 0.0), RETRY_AFTER_CAP)
+    return max((when - now).total_seconds(), 0.0)
 
 
 def backoff(attempt: int, random: Callable[[], float]) -> float:

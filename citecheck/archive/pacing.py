@@ -22,10 +22,11 @@ Everything is on trio's clock (`trio.current_time`, `trio.sleep_until`), so test
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
 import trio
+
+from citecheck.policy import retry_after_uncapped
 
 Service = str
 """`cdx`, `replay`, `availability`, `archive-today`, `memento` or `save`."""
@@ -57,18 +58,7 @@ class ArchivesClosed(Exception):
 def retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a `Retry-After` value (seconds or an HTTP date), or None when there
     is no usable value. Not capped: the pacer decides what to do with a long wait."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
+    return retry_after_uncapped(value, now)
 
 
 class Pacer:
