@@ -29,7 +29,7 @@ from citecheck.model import (
     Outcome,
     Target,
 )
-from citecheck.passes import Done, Event, Links, events
+from citecheck.passes import Done, Event, Links, events, warm
 from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, can_fork
@@ -158,6 +158,7 @@ def check_paths(
     if workers is None:
         workers = 1 if transport is not None else (os.cpu_count() or 1)
     run = _Run(settings, extraction, patterns, check_fragments, progress)
+    warm(collected.documents)
     if workers > 1 and settings.max_concurrency > 1 and can_fork():
         # The checking workers are forked first, while this process has no other threads.
         with Shards(

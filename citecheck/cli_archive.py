@@ -57,15 +57,15 @@ def add_flags(add: Callable[..., Any]) -> None:
 
 def archive_options(options: argparse.Namespace) -> ArchiveOptions | None:
     """What to ask of the archives; None with `--no-archive`. Raises UsageError."""
-    from citecheck.archive import credentials_from, parse_archives
-    from citecheck.archiving import ArchiveOptions
-
     if options.dry_run and not options.save:
         raise UsageError("--dry-run goes with --save")
     if options.no_archive:
         if options.save:
             raise UsageError("--save needs the archives: drop --no-archive")
         return None
+    from citecheck.archive import credentials_from, parse_archives
+    from citecheck.archiving import ArchiveOptions
+
     try:
         chosen = parse_archives(options.archives)
     except ValueError as error:
@@ -88,6 +88,8 @@ def transport(
     Raises UsageError for both at once or a cassette that cannot be read."""
     if options.replay and options.record:
         raise UsageError("--replay and --record cannot go together")
+    if not options.replay and not options.record:
+        return None
     from citecheck.cassette import CassetteError, RecordingTransport, ReplayTransport
 
     if options.replay:
@@ -95,9 +97,17 @@ def transport(
             return ReplayTransport(*options.replay)
         except CassetteError as error:
             raise UsageError(f"--replay: {error}") from None
-    if options.record:
-        from citecheck.fetch import PoolTransport, ssl_context
+    from citecheck.fetch import PoolTransport, ssl_context
 
-        inner = PoolTransport(settings, context=ssl_context(settings.cacerts))
-        return RecordingTransport(inner, options.record)
-    return None
+    inner = PoolTransport(settings, context=ssl_context(settings.cacerts))
+    return RecordingTransport(inner, options.record)
+
+
+def cassette_errors(options: argparse.Namespace) -> tuple[type[Exception], ...]:
+    """The exceptions a run with these options may raise for its cassette (writing one that
+    `--record` names): none without one, so that cassettes are not imported for nothing."""
+    if not options.record:
+        return ()
+    from citecheck.cassette import CassetteError
+
+    return (CassetteError,)

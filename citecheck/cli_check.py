@@ -253,13 +253,13 @@ def run_check(options: argparse.Namespace) -> int:
     exclude = _exclude(options.exclude)
     extraction = _extraction(options)
     from citecheck import cli_archive
-    from citecheck.cassette import CassetteError
     from citecheck.check import check_paths
 
     archive = cli_archive.archive_options(options)
     transport = cli_archive.transport(options, settings)
     # A recording is made in this process: forked workers would record in their own.
     workers = 1 if options.record else options.workers
+    cassette_errors = cli_archive.cassette_errors(options)
 
     with _progress() as progress:
         try:
@@ -282,7 +282,7 @@ def run_check(options: argparse.Namespace) -> int:
             )
         except InputError as error:
             raise UsageError(str(error)) from None
-        except CassetteError as error:
+        except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None
     output(report, options)
     return _exit_code(report, fail_on)
