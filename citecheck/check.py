@@ -1,11 +1,13 @@
 """Orchestration of `citecheck check`: read, extract, check every link once, map back.
 
 Documents are extracted in worker processes when there are several (extraction is pure Python
-and CPU-bound, checking is I/O-bound: on two cores they overlap), in input order, and each
-document's links are handed to the fetcher as soon as the document is read, so the network is
-busy while the rest is still being parsed. Each distinct normalised URL is requested once
-(`targets.py`), however many citations name it; the outcome is then given to every one of them.
-A run in which nothing at all could be reached is reported as offline (`policy.is_offline`).
+and CPU-bound, checking is I/O-bound: on two cores they overlap), links first (`passes.py`):
+each document's links are handed to the fetcher as soon as its first pass is done, so the
+network is busy while the citations in words are still being looked for. Each distinct
+normalised URL is requested once (`targets.py`), however many citations name it; the outcome is
+then given to every one of them. A run in which nothing at all could be reached is reported as
+offline (`policy.is_offline`). Then, unless `--no-archive`, the archives are asked for every
+requested source (`archiving.py`).
 """
 
 from __future__ import annotations
