@@ -23,7 +23,7 @@ from typing import Any
 import httpcore
 import trio
 
-from citecheck.fetch.stream import LeanBackend
+from citecheck.fetch.stream import LeanBackend, TcpBackend
 from citecheck.policy import is_private_address
 from citecheck.settings import ConnectTo, connect_address
 
@@ -47,7 +47,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(sockaddr[0]) for *_, sockaddr in answers))
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
+class GuardedBackend(TcpBackend):
     """A network backend that applies `--connect-to` rules and the private-address guard, then
     connects through `inner` (`stream.LeanBackend` by default) to a checked IP address."""
 
@@ -95,16 +95,3 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         return await self._inner.connect_tcp(
             addresses[-1], to_port, timeout, local_address, socket_options
         )
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Unix sockets are never used for links."""
-        raise httpcore.ConnectError("unix sockets are not used")
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep on trio's clock."""
-        await trio.sleep(seconds)

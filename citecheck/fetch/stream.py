@@ -116,7 +116,24 @@ class LeanStream(httpcore.AsyncNetworkStream):
         return None
 
 
-class LeanBackend(httpcore.AsyncNetworkBackend):
+class TcpBackend(httpcore.AsyncNetworkBackend):
+    """What every backend here shares: TCP only, trio's clock."""
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Unix sockets are never used for links."""
+        raise httpcore.ConnectError("unix sockets are not used")
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on trio's clock."""
+        await trio.sleep(seconds)
+
+
+class LeanBackend(TcpBackend):
     """Opens `LeanStream`s with trio (TCP_NODELAY is trio's default)."""
 
     async def connect_tcp(
@@ -138,16 +155,3 @@ class LeanBackend(httpcore.AsyncNetworkBackend):
         for option in socket_options or ():
             stream.setsockopt(*option)
         return LeanStream(stream)
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Unix sockets are never used for links."""
-        raise httpcore.ConnectError("unix sockets are not used")
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep on trio's clock."""
-        await trio.sleep(seconds)
