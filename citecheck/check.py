@@ -291,6 +291,8 @@ class _Run:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> CheckReport:
         """The report, in input order; with `archive`, the archives are asked first."""
+        if archive is not None:
+            from citecheck.archiving import key_for, look_up
         offline = policy.is_offline(f.outcome for f in self.fetched.values())
         rows: list[tuple[Citation, _Plan, Outcome | None, Key | None]] = []
         dates = {summary.path: summary.date for summary in self.summaries}
@@ -308,15 +310,11 @@ class _Run:
                 else:
                     outcome = with_fragment(outcome, fetched, planned.fragment)
                 if archive is not None:
-                    from citecheck.archiving import key_for
-
                     key = key_for(planned.target.url, citation.date, dates.get(citation.path))
             rows.append((citation, planned, outcome, key))
         archived: dict[Key, ArchiveResult] = {}
         saved: dict[str, SaveResult] = {}
         if archive is not None:
-            from citecheck.archiving import look_up
-
             wanted = [(key, o.status if o else None) for _, _, o, key in rows if key is not None]
             archived, saved = look_up(
                 wanted, archive, self.settings, transport=transport, offline=offline

@@ -94,13 +94,10 @@ class _Passes:
                 _, old = self.kept.popitem(last=False)
                 self.kept_chars -= len(old.context.document.text)
             return Links(index, reported_links(reading, self.options))
-        reading_or_none = self.kept.pop(index, None)
-        if reading_or_none is None:
-            reading = read_one(document, self.options)
-        else:
-            reading = reading_or_none
+        kept = self.kept.pop(index, None)
+        if kept is not None:
             self.kept_chars -= len(document.text)
-        summary, citations = finish_one(reading, self.options)
+        summary, citations = finish_one(kept or read_one(document, self.options), self.options)
         return Done(index, summary, citations)
 
 

@@ -24,7 +24,7 @@ from citecheck.model import Outcome, Target
 FETCHED_SCHEMES = frozenset({"http", "https"})
 """Schemes citecheck requests."""
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#@\s]*)@")
 
@@ -49,7 +49,7 @@ def normalise(url: str) -> Target | Outcome:
     except UnicodeError:
         return Outcome("invalid-url", f"the host {host!r} is not a valid name", reason="host")
     netloc = f"[{host}]" if ":" in host else host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
+    if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
     credentials = None
     if parts.username is not None or parts.password is not None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 import trio
@@ -212,7 +212,8 @@ class Fetcher:
     ) -> _Response | Outcome:
         """One request within the limits and the time limit; its status, headers and the part
         of its body that is wanted, or the outcome of its failure."""
-        hostname = urlsplit(url).hostname or ""
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
         if not self._settings.allow_private and _private_literal(hostname):
             return Outcome(
                 "refused-private",
@@ -226,7 +227,7 @@ class Fetcher:
             async with self._global:
                 with trio.move_on_after(settings.timeout) as scope:
                     try:
-                        return await self._send(method, url, credentials, want_page, hostname)
+                        return await self._send(method, url, parts, credentials, want_page)
                     except errors.CAUGHT as error:
                         return errors.outcome_for(error)
         assert scope.cancelled_caught
@@ -245,16 +246,17 @@ class Fetcher:
         self,
         method: str,
         url: str,
+        parts: SplitResult,
         credentials: tuple[str, str] | None,
         want_page: bool,
-        hostname: str,
     ) -> _Response:
         settings = self._settings
         reply = await send(
             self._client,
             method,
             url,
-            user_agent=settings.user_agent_for(hostname),
+            parts,
+            user_agent=settings.user_agent_for(parts.hostname or ""),
             credentials=credentials,
         )
         try:

@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterable
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult
 
 import httpcore
 import httpx
 
 from citecheck.fetch.client import CoreStream, PoolTransport
+from citecheck.targets import DEFAULT_PORTS
 
 _PLAIN_URL = re.compile(
     r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?](?:[!#$&-;=?-Z_a-z~]|%[0-9A-Fa-f]{2})*)?"
 )
 """A URL that httpx would send as written: ASCII host, no user info, only characters that need
 no percent-encoding in a path or query (and `%` escapes), no `[`, `]`, `\\` or `^`."""
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class Reply:
@@ -118,14 +117,15 @@ async def send(
     client: httpx.AsyncClient,
     method: str,
     url: str,
+    parts: SplitResult,
     *,
     user_agent: str,
     credentials: tuple[str, str] | None,
 ) -> Reply:
-    """Send one request through `client`; its answer, the body not yet read."""
+    """Send one request through `client`; its answer, the body not yet read. `parts` is
+    `urlsplit(url)`, which the caller has already made."""
     transport = _direct_transport(client)
     if transport is not None and credentials is None and _PLAIN_URL.fullmatch(url):
-        parts = urlsplit(url)
         try:
             port = parts.port
         except ValueError:  # out of range: httpx's parsing says so
@@ -146,7 +146,7 @@ async def _send_direct(
 ) -> Reply:
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
-    default = _DEFAULT_PORTS[scheme]
+    default = DEFAULT_PORTS[scheme]
     if port == default:
         port = None
     target = parts.path or "/"

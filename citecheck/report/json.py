@@ -171,9 +171,9 @@ def dumps(value: Any) -> str:
     the standard library's encoder is pure Python when it indents (0.35 s for a report of 5,000
     links, against 0.02 s). What orjson refuses (a lone surrogate, an integer beyond 64 bits) is
     written by the standard library."""
-    try:
-        import orjson
+    import orjson
 
+    try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+    except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
