@@ -12,7 +12,7 @@ way, and is reported as `archive-unavailable`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,15 +72,20 @@ def look_up(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     offline: bool = False,
+    known: Mapping[Key, ArchiveResult] | None = None,
 ) -> tuple[dict[Key, ArchiveResult], dict[str, SaveResult]]:
     """Each look-up's result, and what was saved (by URL). `wanted` pairs each look-up with the
-    live status of its source (for `--save`)."""
+    live status of its source (for `--save`); `known` holds results already known (the
+    cache's), which are not asked again."""
     if not options.archives or not wanted:
         return {}, {}
+    known = known or {}
     if offline:
-        return {key: UNAVAILABLE_OFFLINE for key, _ in wanted}, {}
-    results: dict[Key, ArchiveResult] = {}
+        return {key: known.get(key, UNAVAILABLE_OFFLINE) for key, _ in wanted}, {}
+    results: dict[Key, ArchiveResult] = dict(known)
     saved: dict[str, SaveResult] = {}
+    if all(key in known for key, _ in wanted) and not options.save:
+        return results, saved
     trio.run(_look_up, wanted, options, settings, transport, results, saved)
     return results, saved
 
@@ -105,7 +110,7 @@ async def _look_up(
             url, cited, article = key
             results[key] = await archives.find(url, cited=cited, article=article)
 
-        started: set[Key] = set()
+        started: set[Key] = set(results)
         async with trio.open_nursery() as nursery:
             for key, status in wanted:
                 live.setdefault(key[0], status)

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from citecheck import anchors, policy
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
+from citecheck.confirm import verdict
 from citecheck.local import check_local
 from citecheck.model import (
     CheckReport,
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
     from citecheck.archive import ArchiveResult, SaveResult
     from citecheck.archiving import ArchiveOptions, Key
+    from citecheck.caching import CacheOptions, RunCache
+    from citecheck.confirm import History
     from citecheck.fetch import Fetched, Fetcher
 
 Progress = Callable[[int, int], None]
@@ -136,6 +139,7 @@ def check_paths(
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
     archive: ArchiveOptions | None = None,
+    cache: CacheOptions | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
@@ -144,7 +148,10 @@ def check_paths(
     `workers` is how many processes check links, each with its own host groups (`shards.py`;
     the number of CPUs by default, one when `transport` is given). With `archive`, the best
     archived copy of every requested source is looked up once the links are checked
-    (`archiving.py`). Raises `InputError` (collect) and `re.error` (a bad `exclude`)."""
+    (`archiving.py`). With `cache`, fresh results of earlier runs are used instead of
+    requests, and a dead link is held back as `failing` until its history confirms it
+    (`caching.py`). Raises `InputError` (collect), `re.error` (a bad `exclude`) and
+    `CacheError` (a cache that cannot be opened or written)."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -160,26 +167,60 @@ def check_paths(
     if workers is None:
         workers = 1 if transport is not None else (os.cpu_count() or 1)
     run = _Run(settings, extraction, patterns, check_fragments, progress)
-    warm(collected.documents)
-    if workers > 1 and settings.max_concurrency > 1 and can_fork():
-        # The checking workers are forked first, while this process has no other threads.
-        with Shards(
-            settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
-        ) as shards:
-            extracted, stop = events(collected.documents, extraction, jobs)
-            try:
-                run.sharded(extracted, shards)
-            finally:
-                stop()
-        return run.report(collected.problems, archive, transport)
-    import trio  # (not before the workers are forked: they import it while this one reads)
-
-    extracted, stop = events(collected.documents, extraction, jobs)
     try:
-        trio.run(run.main, extracted, transport)
+        run.open_cache(cache)
+        documents = collected.documents
+        known = run.cache.documents(documents, extraction) if run.cache is not None else {}
+        # What the cache knows is planned (and answered) first: a rerun of unchanged documents
+        # may need few requests, or none, and then no worker processes.
+        early = run.serve(
+            [
+                w
+                for index, done in known.items()
+                for w in run.wanted(Done(index, *done), serve=False)
+            ]
+        )
+        unread = [d for i, d in enumerate(documents) if i not in known]
+        if (
+            workers > 1
+            and settings.max_concurrency > 1
+            and can_fork()
+            and (unread or len(early) > FEW_TARGETS)
+        ):
+            run.suspend_cache()  # an SQLite connection must not cross a fork
+            warm(unread, extraction)
+            # The checking workers are forked first, while this process has no other threads.
+            with Shards(
+                settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
+            ) as shards:
+                for wanted in early:
+                    shards.add(*wanted)
+                shards.flush()
+                extracted, stop = events(documents, extraction, jobs, skip=known)
+                run.resume_cache()
+                try:
+                    run.sharded(extracted, shards)
+                finally:
+                    stop()
+            return run.report(collected.problems, archive, transport)
+        import trio  # (not before the workers are forked: they import it while this one reads)
+
+        warm(unread, extraction)
+        run.suspend_cache()
+        extracted, stop = events(documents, extraction, jobs, skip=known)
+        run.resume_cache()
+        try:
+            trio.run(run.main, early, extracted, transport)
+        finally:
+            stop()
+        return run.report(collected.problems, archive, transport)
     finally:
-        stop()
-    return run.report(collected.problems, archive, transport)
+        run.close_cache()
+
+
+FEW_TARGETS = 400
+"""Up to this many requests, and no document to read, a run checks in this process: forking
+workers that import the HTTP stack costs more than it saves (a rerun answered by the cache)."""
 
 
 class _Run:
@@ -198,12 +239,34 @@ class _Run:
         self.exclude = exclude
         self.check_fragments = check_fragments
         self.progress = progress
-        self.summaries: list[DocumentSummary] = []
-        self.planned: list[tuple[Citation, _Plan]] = []
+        self.done: dict[int, tuple[DocumentSummary, list[tuple[Citation, _Plan]]]] = {}
+        """Each document's summary and planned citations, by index (they may come in any
+        order: the cache's first)."""
         self.fetched: dict[tuple[object, bool], Fetched] = {}
         self.started: set[tuple[object, bool]] = set()
         self.early: dict[int, dict[tuple[int, int], _Plan]] = {}
         """The plans of the links of documents whose `Done` has not come, by document."""
+        self.targets: dict[object, Target] = {}
+        """Every target asked for, by key."""
+        self.cache: RunCache | None = None
+
+    def open_cache(self, options: CacheOptions | None) -> None:
+        if options is not None:
+            from citecheck.caching import RunCache
+
+            self.cache = RunCache(options)
+
+    def suspend_cache(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+    def resume_cache(self) -> None:
+        if self.cache is not None:
+            self.cache.open()
+
+    def close_cache(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
 
     def paywalled(self, url: str) -> bool:
         from citecheck.publishers import default_registry
@@ -213,7 +276,10 @@ class _Run:
         return publisher is not None and publisher.paywall
 
     async def main(
-        self, extracted: Iterator[Event], transport: httpx.AsyncBaseTransport | None
+        self,
+        early: list[tuple[Target, bool]],
+        extracted: Iterator[Event],
+        transport: httpx.AsyncBaseTransport | None,
     ) -> None:
         import trio
 
@@ -222,24 +288,26 @@ class _Run:
         async with make_client(self.settings, transport=transport) as client:
             fetcher = Fetcher(client, self.settings, paywalled=self.paywalled)
             async with trio.open_nursery() as nursery:
+                wanted = early
                 while True:
+                    for target, want_page in wanted:
+                        key = (target.key, want_page)
+                        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
                     event = await trio.to_thread.run_sync(next, extracted, None)
                     if event is None:
                         break
-                    for target, want_page in self._wanted(event):
-                        key = (target.key, want_page)
-                        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
+                    wanted = self.wanted(event)
 
     def sharded(self, extracted: Iterator[Event], shards: Shards) -> None:
         """The run with worker processes checking: each document's new targets go to them as
         soon as its links are known."""
         for event in extracted:
-            for wanted in self._wanted(event):
+            for wanted in self.wanted(event):
                 shards.add(*wanted)
             shards.flush()
         self.fetched.update(shards.results())
 
-    def _wanted(self, event: Event) -> list[tuple[Target, bool]]:
+    def wanted(self, event: Event, *, serve: bool = True) -> list[tuple[Target, bool]]:
         """What to request for an extraction event that was not requested yet. A document's
         `Done` is where its citations are planned, in input order, for the report."""
         if isinstance(event, Links):
@@ -250,8 +318,8 @@ class _Run:
             }
         else:
             assert isinstance(event, Done)
-            self.summaries.append(event.summary)
             plans = []
+            planned_citations = []
             early = self.early.pop(event.index, {})
             for citation in event.citations:
                 planned = None
@@ -259,8 +327,9 @@ class _Run:
                     planned = early.get((citation.span.start, citation.span.end))
                 if planned is None:
                     planned = self._plan(citation)
-                self.planned.append((citation, planned))
+                planned_citations.append((citation, planned))
                 plans.append(planned)
+            self.done[event.index] = (event.summary, planned_citations)
         wanted = []
         for planned in plans:
             target = planned.target
@@ -271,7 +340,15 @@ class _Run:
             if key in self.started or (not want_page and (target.key, True) in self.started):
                 continue
             self.started.add(key)
+            self.targets[target.key] = target
             wanted.append((target, want_page))
+        return self.serve(wanted) if serve else wanted
+
+    def serve(self, wanted: list[tuple[Target, bool]]) -> list[tuple[Target, bool]]:
+        """The requests of `wanted` the cache cannot answer (the others are answered)."""
+        if self.cache is not None and wanted:
+            wanted, served = self.cache.serve(wanted)
+            self.fetched.update(served)
         return wanted
 
     def _plan(self, citation: Citation) -> _Plan:
@@ -290,35 +367,49 @@ class _Run:
         archive: ArchiveOptions | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> CheckReport:
-        """The report, in input order; with `archive`, the archives are asked first."""
+        """The report, in input order; with `archive`, the archives are asked first. With a
+        cache, dead links are judged by their history, and what this run learned is kept."""
         if archive is not None:
-            from citecheck.archiving import key_for, look_up
-        offline = policy.is_offline(f.outcome for f in self.fetched.values())
+            from citecheck.archiving import key_for
+        cache = self.cache
+        served = cache.served if cache is not None else {}
+        offline = policy.is_offline(f.outcome for k, f in self.fetched.items() if k not in served)
+        histories: dict[str, History] = {}
+        if cache is not None and not offline:
+            histories = cache.judge(
+                (self.targets[k[0]], f.outcome, k not in served) for k, f in self.fetched.items()
+            )
+        summaries = [self.done[index][0] for index in sorted(self.done)]
         rows: list[tuple[Citation, _Plan, Outcome | None, Key | None]] = []
-        dates = {summary.path: summary.date for summary in self.summaries}
-        for citation, planned in self.planned:
+        extra: list[tuple[History | None, float | None]] = []
+        dates = {summary.path: summary.date for summary in summaries}
+        for citation, planned in (p for i in sorted(self.done) for p in self.done[i][1]):
             outcome = planned.outcome
             key = None
+            history = cached_at = None
             if planned.target is not None:
-                fetched = (
-                    self.fetched.get((planned.target.key, True))
-                    or self.fetched[(planned.target.key, False)]
-                )
+                request = (planned.target.key, True)
+                if request not in self.fetched:
+                    request = (planned.target.key, False)
+                fetched = self.fetched[request]
                 outcome = fetched.outcome
                 if offline:
                     outcome = _offline(outcome)
                 else:
                     outcome = with_fragment(outcome, fetched, planned.fragment)
+                    history = histories.get(planned.target.url)
+                    if history is not None:
+                        outcome = verdict(outcome, history)
+                if request in served:
+                    cached_at = served[request].checked_at
                 if archive is not None:
                     key = key_for(planned.target.url, citation.date, dates.get(citation.path))
             rows.append((citation, planned, outcome, key))
-        archived: dict[Key, ArchiveResult] = {}
-        saved: dict[str, SaveResult] = {}
-        if archive is not None:
-            wanted = [(key, o.status if o else None) for _, _, o, key in rows if key is not None]
-            archived, saved = look_up(
-                wanted, archive, self.settings, transport=transport, offline=offline
-            )
+            extra.append((history, cached_at))
+        archived, saved = self._archives(rows, archive, transport, offline)
+        if cache is not None:
+            read = {i: (d[0], [c for c, _ in d[1]]) for i, d in self.done.items()}
+            cache.record(self.fetched, self.targets, read, offline=offline)
         checks = [
             CitationCheck(
                 _shown(citation),
@@ -326,16 +417,52 @@ class _Run:
                 planned.shown,
                 archived.get(key) if key is not None else None,
                 saved.get(key[0]) if key is not None else None,
+                history,
+                cached_at,
             )
-            for citation, planned, outcome, key in rows
+            for (citation, planned, outcome, key), (history, cached_at) in zip(
+                rows, extra, strict=True
+            )
         ]
         return CheckReport(
-            tuple(self.summaries),
+            tuple(summaries),
             tuple(checks),
             problems,
-            len(self.fetched),
+            len(self.fetched) - len(served),
             offline,
+            len(served),
+            tuple(cache.notes) if cache is not None else (),
         )
+
+    def _archives(
+        self,
+        rows: Sequence[tuple[Citation, _Plan, Outcome | None, Key | None]],
+        archive: ArchiveOptions | None,
+        transport: httpx.AsyncBaseTransport | None,
+        offline: bool,
+    ) -> tuple[dict[Key, ArchiveResult], dict[str, SaveResult]]:
+        """The archive look-ups of the rows that have one (the cache's, else the archives')."""
+        if archive is None:
+            return {}, {}
+        from citecheck.archiving import look_up
+
+        wanted = [(key, o.status if o else None) for _, _, o, key in rows if key is not None]
+        known: dict[Key, ArchiveResult] = {}
+        names: dict[Key, str] = {}
+        if self.cache is not None and archive.archives:
+            from citecheck.caching import archive_key
+
+            names = {key: archive_key(*key, archive.archives) for key, _ in wanted}
+            stored = self.cache.archives(names.values())
+            known = {key: stored[name] for key, name in names.items() if name in stored}
+        archived, saved = look_up(
+            wanted, archive, self.settings, transport=transport, offline=offline, known=known
+        )
+        if self.cache is not None and not offline:
+            self.cache.record_archives(
+                {names[k]: r for k, r in archived.items() if k in names and k not in known}
+            )
+        return archived, saved
 
 
 def _offline(outcome: Outcome) -> Outcome:

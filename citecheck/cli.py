@@ -136,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     from citecheck.cli_check import add_check_arguments
 
     add_check_arguments(check)
+    from citecheck.cli_cache import add_command
+
+    add_command(commands)
     return parser
 
 
@@ -165,15 +168,17 @@ def kinds(value: str | None) -> list[Kind] | None:
     return chosen
 
 
-def registry(path: str | None) -> Registry:
-    """The publisher registry, extended by the configuration file."""
+def registry(path: str | None) -> Registry | None:
+    """The publisher registry extended by the configuration file; None for the built-in one
+    (built when first needed: a rerun whose documents the cache knows may never need it)."""
     from citecheck.config import ConfigError, load
     from citecheck.publishers import RegistryError, default_registry
 
     try:
         config = load(path)
-        built_in = default_registry()
-        return built_in.extended(config.publishers) if config.publishers else built_in
+        if not config.publishers:
+            return None
+        return default_registry().extended(config.publishers)
     except (ConfigError, RegistryError) as error:
         raise UsageError(str(error)) from None
 
@@ -283,6 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from citecheck.cli_check import run_check
 
             return run_check(options)
+        if options.command == "cache":
+            from citecheck.cli_cache import run_cache
+
+            return run_cache(options)
         return _run_extract(options)
     except UsageError as error:
         print(f"citecheck: error: {error}", file=sys.stderr)

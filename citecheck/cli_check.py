@@ -174,13 +174,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes that check links, each with its own hosts (grouped by registrable "
         "domain); --max-concurrency is divided among them (default: the number of CPUs)",
     )
-    add(
-        "--no-cache",
-        action="store_true",
-        help="do not use the result cache (accepted; there is no cache yet)",
-    )
-    from citecheck import cli_archive
+    from citecheck import cli_archive, cli_cache
 
+    cli_cache.add_flags(add)
     cli_archive.add_flags(add)
 
 
@@ -252,9 +248,11 @@ def run_check(options: argparse.Namespace) -> int:
     settings = _settings(options)
     exclude = _exclude(options.exclude)
     extraction = _extraction(options)
-    from citecheck import cli_archive
+    from citecheck import cli_archive, cli_cache
+    from citecheck.cache import CacheError
     from citecheck.check import check_paths
 
+    cache = cli_cache.cache_options(options)
     archive = cli_archive.archive_options(options)
     transport = cli_archive.transport(options, settings)
     # A recording is made in this process: forked workers would record in their own.
@@ -279,8 +277,9 @@ def run_check(options: argparse.Namespace) -> int:
                 progress=progress,
                 transport=transport,
                 archive=archive,
+                cache=cache,
             )
-        except InputError as error:
+        except (InputError, CacheError) as error:
             raise UsageError(str(error)) from None
         except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None
@@ -307,6 +306,8 @@ def _exit_code(report: CheckReport, fail_on: frozenset[str]) -> int:
     from citecheck import policy
     from citecheck.report.safe import terminal_safe
 
+    for note in report.notes:
+        print(f"citecheck: {terminal_safe(note)}", file=sys.stderr)
     for problem in report.problems:
         print(f"citecheck: {terminal_safe(problem.message)}", file=sys.stderr)
     if report.offline:

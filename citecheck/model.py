@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 if TYPE_CHECKING:
     from citecheck.archive.model import ArchiveResult
     from citecheck.archive.save import SaveResult
+    from citecheck.confirm import History
 
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
@@ -207,6 +208,7 @@ Status = Literal[
     "redirected",
     "dead",
     "soft-404",
+    "failing",
     "blocked",
     "rate-limited",
     "paywalled",
@@ -280,6 +282,18 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetched:
+    """What fetching a target gave (or the cache kept of it)."""
+
+    outcome: Outcome
+    """The verdict."""
+    anchors: frozenset[str] | None = None
+    """The page's anchors, when the page was wanted and read."""
+    complete: bool = True
+    """False when the page was longer than the body cap (anchors past it are unknown)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CitationCheck:
     """One citation and what checking it found."""
 
@@ -294,6 +308,10 @@ class CitationCheck:
     """The best archived copy of the source (docs/archive.md); None when not looked up."""
     saved: SaveResult | None = None
     """What `--save` did for the source, when it was one to save."""
+    history: History | None = None
+    """The source's failed checks remembered by the cache, when it has any (`confirm.py`)."""
+    cached_at: float | None = None
+    """When the outcome was checked (epoch seconds), when it came from the cache, not the web."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +325,10 @@ class CheckReport:
     problems: tuple[InputProblem, ...] = ()
     """Inputs that could not be read."""
     targets: int = 0
-    """How many distinct URLs were requested."""
+    """How many distinct URLs were requested (not counting those the cache answered)."""
     offline: bool = False
     """True when nothing at all could be reached: the links were not checked (exit code 2)."""
+    cached: int = 0
+    """How many distinct URLs were answered from the cache instead of requested."""
+    notes: tuple[str, ...] = ()
+    """Remarks on the run for the user (a cache that had to be rebuilt, ...)."""

@@ -9,7 +9,8 @@ document's second pass. `events` yields, in that order:
 
 - `Links(index, links)`: the links document `index` will report (the same `Citation`s its
   `Done` will hold: the second pass does not change links or which the directives keep);
-- `Done(index, summary, citations)`: the document's whole extraction, in input order.
+- `Done(index, summary, citations)`: the document's whole extraction, in input order (of the
+  documents it reads: `check` takes those the cache knows from the cache, `caching.py`).
 
 With several processes (`jobs`) the passes run in forked workers (the documents and options are
 inherited, not pickled); a worker keeps its first passes for its second ones (a first pass that
@@ -21,12 +22,15 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from citecheck.extract import Reading
 from citecheck.model import Citation, Document, DocumentSummary
 from citecheck.run import Extraction, finish_one, read_one, reported_links
+
+if TYPE_CHECKING:
+    from citecheck.extract import Reading
 
 PARALLEL_MIN_CHARS = 40_000
 """Below this much text in all, documents are extracted in this process (a pool costs more)."""
@@ -110,34 +114,42 @@ def _in_worker(task: tuple[int, int]) -> Event:
     return _WORKER(task)
 
 
-def warm(documents: Sequence[Document]) -> None:
+def warm(documents: Sequence[Document], options: Extraction) -> None:
     """Load, in this process, what every first pass and every plan needs: the readers of the
-    formats present (markdown-it's import alone is 0.05 s) and the public suffix list (built on
-    first use, 0.06 s). Done before the workers are forked, they inherit it: the first document's
-    links no longer wait for it in a worker, nor the first plans for it here again."""
+    formats present (markdown-it's import alone is 0.05 s), the built-in publisher registry
+    (0.2 s) when there is a document to read, and the public suffix list (built on first use,
+    0.06 s). Done before the workers are forked, they inherit it: the first document's links no
+    longer wait for it in a worker, nor the first plans for it here again."""
     import importlib
 
-    from citecheck.publishers.registry import registrable_domain
+    from citecheck.publishers.registry import default_registry, registrable_domain
 
     for name in sorted({d.format for d in documents}):
         importlib.import_module(f"citecheck.extract.{name}")
+    if documents and options.registry is None:
+        default_registry()
     registrable_domain("example.com")
 
 
 def events(
-    documents: Sequence[Document], options: Extraction, jobs: int
+    documents: Sequence[Document],
+    options: Extraction,
+    jobs: int,
+    skip: Container[int] = (),
 ) -> tuple[Iterator[Event], Callable[[], None]]:
-    """The extraction events of the documents (see the module's docstring), and how to stop
-    the workers (if any). `jobs` counts this process, which checks: `jobs - 1` extract."""
-    tasks = order([len(d.text) for d in documents])
-    total = sum(len(d.text) for d in documents)
+    """The extraction events of the documents (see the module's docstring) but those whose
+    index is in `skip`, and how to stop the workers (if any). `jobs` counts this process, which
+    checks: `jobs - 1` extract."""
+    indexes = [i for i in range(len(documents)) if i not in skip]
+    tasks = [(step, indexes[n]) for step, n in order([len(documents[i].text) for i in indexes])]
+    total = sum(len(documents[i].text) for i in indexes)
     forking = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(documents) < 2 or total < PARALLEL_MIN_CHARS or not forking:
+    if jobs <= 1 or len(indexes) < 2 or total < PARALLEL_MIN_CHARS or not forking:
         passes = _Passes(documents, options)
         return (passes(task) for task in tasks), lambda: None
     global _WORKER
     _WORKER = _Passes(documents, options)
     # This process, which checks, is one of the `jobs`: on two cores, two extracting workers
     # took CPU from the checker, which is the longer job (measured on the benchmark).
-    pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(documents)))
+    pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(indexes)))
     return pool.imap(_in_worker, tasks), pool.terminate

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
-from citecheck.extract import Reading, finish_dated, read
 from citecheck.model import Citation, Document, DocumentSummary, ExtractReport, Format, Kind
-from citecheck.publishers import Registry
+
+if TYPE_CHECKING:
+    # Not imported before a document is read: a rerun that the cache answers reads none.
+    from citecheck.extract import Reading
+    from citecheck.publishers import Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ def extract_one(document: Document, options: Extraction) -> tuple[DocumentSummar
 def read_one(document: Document, options: Extraction) -> Reading:
     """The first pass over one document (`extract.read`): its links, before the citations in
     words are looked for."""
+    from citecheck.extract import read
+
     return read(
         document,
         base_url=options.base_url,
@@ -61,6 +66,8 @@ def reported_links(reading: Reading, options: Extraction) -> list[Citation]:
 
 def finish_one(reading: Reading, options: Extraction) -> tuple[DocumentSummary, list[Citation]]:
     """The rest of `extract_one`: the document's summary and the citations `options` reports."""
+    from citecheck.extract import finish_dated
+
     found, ignored, dated = finish_dated(reading)
     kept = [c for c in found if _reported(c, options)]
     document = reading.context.document

@@ -29,6 +29,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#@\s]*)@")
 
 
+@functools.lru_cache(maxsize=16384)  # documents cite the same URLs; both results are frozen
 def normalise(url: str) -> Target | Outcome:
     """The target to request for `url`, or the outcome that settles it without a request
     (`unsupported-scheme`, `invalid-url`)."""

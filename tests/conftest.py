@@ -30,3 +30,10 @@ async def _loopback_only(host: str, port: int) -> list[str]:
 @pytest.fixture(autouse=True)
 def _no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(backend, "system_resolver", _loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test gets an empty cache directory of its own: `citecheck check` never reads or
+    writes the user's cache from a test, and no test sees another's results."""
+    monkeypatch.setenv("CITECHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -88,8 +88,9 @@ def iso(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-DEAD_STATUSES = frozenset({"dead", "soft-404"})
-"""Live statuses that make an archived copy the reader's only way to the source."""
+DEAD_STATUSES = frozenset({"dead", "soft-404", "failing"})
+"""Live statuses that make an archived copy the reader's only (or, while a link is failing,
+surest) way to the source."""
 
 
 def headline(live_status: str | None, result: ArchiveResult | None) -> str | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from citecheck.fetch.backend import GuardedBackend, PrivateAddressError, Resolver, system_resolver
 from citecheck.fetch.client import PoolTransport, make_client, ssl_context
 from citecheck.fetch.errors import outcome_for
-from citecheck.fetch.fetcher import Fetched, Fetcher
+from citecheck.fetch.fetcher import Fetcher
+from citecheck.model import Fetched
 
 __all__ = [
     "Fetched",

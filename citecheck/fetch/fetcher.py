@@ -27,22 +27,10 @@ import trio
 from citecheck import anchors, policy
 from citecheck.fetch import errors
 from citecheck.fetch.send import send
-from citecheck.model import Outcome, Redirect, Target
+from citecheck.model import Fetched, Outcome, Redirect, Target
 from citecheck.settings import FetchSettings
 from citecheck.targets import group as group_of
 from citecheck.targets import redact
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """What fetching a target gave."""
-
-    outcome: Outcome
-    """The verdict."""
-    anchors: frozenset[str] | None = None
-    """The page's anchors, when the page was wanted and read."""
-    complete: bool = True
-    """False when the page was longer than the body cap (anchors past it are unknown)."""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ normalises them; URLs by host, then by registrable domain, with a path-prefixed 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -253,6 +254,12 @@ class Registry:
                 return None
             host = host.partition(".")[2]
 
+    def fingerprint(self) -> str:
+        """A digest of everything the registry holds: equal registries, equal fingerprints (the
+        cache's key for extractions made with it)."""
+        data = repr((self.publishers, sorted(self.capitalised)))
+        return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
     def extended(self, entries: Sequence[Mapping[str, object]]) -> Registry:
         """This registry with user entries: an entry whose `name` is a publisher's canonical name
         (ignoring case) replaces the fields it gives, any other is added. A user's name or domain
@@ -411,6 +418,13 @@ def load_registry(path: Path | None = None) -> Registry:
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise RegistryError(f"{where}: `matching.capitalised_only` must be a list of strings")
     return Registry(publishers, words)
+
+
+@functools.cache
+def builtin_fingerprint() -> str:
+    """A digest of the built-in registry's data, known without building the registry."""
+    data = resources.files("citecheck.publishers").joinpath("registry.toml").read_bytes()
+    return "builtin:" + hashlib.sha256(data).hexdigest()
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from citecheck.report import status_counts
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from citecheck.archive.save import SaveResult
+    from citecheck.confirm import History
 
 SCHEMA_VERSION = 1
 
@@ -82,6 +83,8 @@ def check_object(check: CitationCheck) -> dict[str, Any]:
     data["headline"] = headline(outcome.status if outcome else None, check.archive)
     if check.saved is not None:
         data["save"] = save_object(check.saved)
+    data["history"] = history_object(check.history) if check.history is not None else None
+    data["cached_at"] = timestamp(check.cached_at) if check.cached_at is not None else None
     if outcome is None:
         data.update(
             status=None,
@@ -107,6 +110,35 @@ def check_object(check: CitationCheck) -> dict[str, Any]:
     return data
 
 
+def history_object(history: History) -> dict[str, Any]:
+    """A source's failed checks as the cache remembers them, and how they were judged."""
+    return {
+        "strikes": history.strikes,
+        "needed": history.rule.count,
+        "days": history.rule.days,
+        "confirmed": history.confirmed,
+        "first_failure": timestamp(history.first_failure)
+        if history.first_failure is not None
+        else None,
+        "failures": [
+            {
+                "at": timestamp(failure.at),
+                "status": failure.status,
+                "http_status": failure.http_status,
+                "detail": failure.detail,
+            }
+            for failure in history.failures
+        ],
+    }
+
+
+def timestamp(at: float) -> str:
+    """Epoch seconds as ISO 8601 in UTC, to the second (`2026-12-03T10:00:00Z`)."""
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def save_object(saved: SaveResult) -> dict[str, Any]:
     """What `--save` did for one source."""
     return {
@@ -128,6 +160,7 @@ def to_object(report: ExtractReport | CheckReport) -> dict[str, Any]:
             "command": "check",
             "offline": report.offline,
             "targets": report.targets,
+            "cached": report.cached,
             "summary": status_counts(report),
             "documents": _documents(report),
             "citations": [check_object(c) for c in report.checks],

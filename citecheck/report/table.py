@@ -16,6 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from citecheck.confirm import day
 from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport
 from citecheck.report import status_counts
 from citecheck.report.safe import terminal_safe
@@ -195,6 +196,7 @@ STATUS_STYLE = {
     "redirected": "cyan",
     "dead": "bold red",
     "soft-404": "bold red",
+    "failing": "red",
     "invalid-url": "bold red",
     "fragment-missing": "red",
     "refused-private": "red",
@@ -241,6 +243,8 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
             detail = Text(terminal_safe(outcome.detail))
             if outcome.suggested_url:
                 detail.append(f"\ncite {terminal_safe(outcome.suggested_url)}", style="cyan")
+            if check.cached_at is not None:
+                detail.append(f"\n(cached, checked {day(check.cached_at)})", style="dim")
         _archive_lines(check, detail)
         table.add_row(
             status,
@@ -293,6 +297,8 @@ def check_summary(report: CheckReport) -> str:
     if unchecked:
         line += f", {unchecked} not checked"
     line += f"; {report.targets} URL{'s' if report.targets != 1 else ''} requested"
+    if report.cached:
+        line += f", {report.cached} answered from the cache"
     if report.problems:
         line += f", {len(report.problems)} input{'s' if len(report.problems) != 1 else ''}"
         line += " unreadable"

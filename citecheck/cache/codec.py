@@ -1,0 +1,179 @@
+"""The cache's values and how they become table rows and back.
+
+The row layouts here and the `CREATE TABLE` statements in `schema.py` change together, and with
+them `SCHEMA_VERSION`. Decoding is defensive: a row this version does not understand (a status it
+does not know, JSON that does not parse) decodes to None and is treated as absent, so a damaged
+row costs one fresh check instead of a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from citecheck.archive.model import ARCHIVE_STATUSES, ARCHIVES, ArchiveResult
+from citecheck.model import STATUSES, Outcome, Redirect
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A stored check that may be served."""
+
+    outcome: Outcome
+    """What the check found, exactly as it was recorded."""
+    anchors: frozenset[str] | None
+    """The page's anchors (for `#fragment` checks) when the page was read, else None."""
+    complete: bool
+    """False when the page was cut at the body cap, so a missing anchor proves nothing."""
+    checked_at: float
+    """Epoch seconds when it was checked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One failed check in a URL's history."""
+
+    at: float
+    """Epoch seconds when the check failed."""
+    status: str
+    """The status it failed with (`dead`, `timeout`, ...)."""
+    http_status: int | None
+    """The HTTP status, when an answer came back."""
+    detail: str
+    """Why, for a person, as the outcome said."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """What a run learned about one URL, to record."""
+
+    url: str
+    """The normalised URL that was requested (never one with credentials)."""
+    want_page: bool
+    """True when the page was read (GET), False when only its existence was asked (HEAD)."""
+    outcome: Outcome
+    """What the check found."""
+    anchors: frozenset[str] | None = None
+    """The page's anchors, when the page was read and parsed."""
+    complete: bool = True
+    """False when the page was cut at the body cap."""
+    at: float = 0.0
+    """Epoch seconds of the check; stored as `Cached.checked_at`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What the cache holds, for `citecheck cache stats`."""
+
+    path: Path
+    """The database file."""
+    size: int
+    """Bytes on disk: the database file plus its write-ahead log."""
+    schema_version: int
+    """The schema version of the file (`PRAGMA user_version`)."""
+    outcomes: Mapping[str, int]
+    """Stored check results per status."""
+    fresh: int
+    """Of those, how many may be served now."""
+    stale: int
+    """Of those, how many are past their freshness (what `prune` would remove)."""
+    archives: int
+    """Stored archive records."""
+    failing: int
+    """URLs with a failure history."""
+    failures: int
+    """Failure rows, over all URLs."""
+    oldest: float | None
+    """The earliest `checked_at` among stored outcomes, None when there are none."""
+    newest: float | None
+    """The latest `checked_at` among stored outcomes, None when there are none."""
+    documents: int = 0
+    """Stored document extractions."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    """Rows `Cache.prune` removed."""
+
+    outcomes: int
+    """Check results past their freshness."""
+    archives: int
+    """Archive records past their freshness."""
+    failures: int
+    """Failure rows older than `HISTORY_DAYS`."""
+    documents: int = 0
+    """Document extractions not used for `DOCUMENT_DAYS`."""
+
+
+OUTCOME_COLUMNS = (
+    "url, want_page, status, detail, http_status, final_url, redirects, suggested_url, reason,"
+    " attempts, anchors, complete, checked_at"
+)
+"""The outcome table's columns, in the order `outcome_row` gives and `decode_cached` takes."""
+
+ARCHIVE_COLUMNS = "key, status, detail, url, timestamp, source, checked_at"
+"""The archive table's columns, in the order `archive_row` gives and `decode_archive` takes."""
+
+
+def outcome_row(check: Check) -> tuple[Any, ...]:
+    """The outcome table row for `check`."""
+    o = check.outcome
+    redirects = json.dumps([[r.url, r.status] for r in o.redirects], ensure_ascii=False)
+    anchors = None if check.anchors is None else json.dumps(sorted(check.anchors))
+    return (
+        check.url,
+        int(check.want_page),
+        o.status,
+        o.detail,
+        o.http_status,
+        o.final_url,
+        redirects,
+        o.suggested_url,
+        o.reason,
+        o.attempts,
+        anchors,
+        int(check.complete),
+        check.at,
+    )
+
+
+def decode_cached(row: tuple[Any, ...]) -> Cached | None:
+    """The stored check in an outcome row (laid out as `OUTCOME_COLUMNS`), or None when the row
+    cannot be understood."""
+    (_, _, status, detail, http_status, final_url, redirects, suggested_url, reason, attempts,
+     anchors, complete, checked_at) = row  # fmt: skip
+    if status not in STATUSES:
+        return None
+    try:
+        hops = tuple(Redirect(str(url), int(code)) for url, code in json.loads(redirects))
+        marks = None if anchors is None else frozenset(str(a) for a in json.loads(anchors))
+    except (ValueError, TypeError):
+        return None
+    outcome = Outcome(
+        status=status,
+        detail=detail,
+        http_status=http_status,
+        final_url=final_url,
+        redirects=hops,
+        suggested_url=suggested_url,
+        reason=reason,
+        attempts=attempts,
+    )
+    return Cached(outcome, marks, bool(complete), float(checked_at))
+
+
+def archive_row(key: str, result: ArchiveResult, at: float) -> tuple[Any, ...]:
+    """The archive table row for `result` under `key`."""
+    return (key, result.status, result.detail, result.url, result.timestamp, result.source, at)
+
+
+def decode_archive(row: tuple[Any, ...]) -> ArchiveResult | None:
+    """The archive result in a row (laid out as `ARCHIVE_COLUMNS`), or None when the row cannot
+    be understood."""
+    _, status, detail, url, timestamp, source, _ = row
+    if status not in ARCHIVE_STATUSES or (source is not None and source not in ARCHIVES):
+        return None
+    return ArchiveResult(status, detail, url=url, timestamp=timestamp, source=source)

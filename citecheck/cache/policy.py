@@ -1,0 +1,65 @@
+"""What the result cache keeps, and for how long.
+
+A second run over the same articles should ask the web only about what may have changed, without
+passing off an old or accidental verdict as today's:
+
+- A check result is served for as long as its status's time to live (`DEFAULT_TTL`). A page that
+  answered is unlikely to vanish within a week; a dead one may be back tomorrow (a site being
+  moved, an expired certificate renewed), so a dead verdict is trusted for a day only.
+- Transient failures (a timeout, a 5xx, a refused connection, a 429) are never served: serving
+  one would turn a bad minute into a week of false alarms. They are remembered in the failure
+  history instead, because the evidence that a link is really gone is that it failed again and
+  again, days apart — a judgement the caller makes from `failures_many`.
+- A success wipes the URL's failure history and any stored failure verdict: a link that answers
+  now owes nothing to its past.
+- A check that read the page (GET) answers the question "does it exist?" (HEAD) too, but not the
+  reverse: a HEAD check knows nothing of the page's anchors.
+- URLs carrying credentials are never written: the cache is a plain file in the user's cache
+  directory, and passwords do not belong in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+DAY = 86400.0
+"""Seconds in a day."""
+
+DEFAULT_TTL: Mapping[str, float] = MappingProxyType(
+    {
+        "ok": 7 * DAY,
+        "redirected": 7 * DAY,
+        "paywalled": 7 * DAY,
+        "blocked": 1 * DAY,
+        "dead": 1 * DAY,
+        "soft-404": 1 * DAY,
+        "archive": 30 * DAY,
+    }
+)
+"""Seconds a stored result may be served, per status code (and `archive` for archive look-ups);
+a status not named here is never stored as a result."""
+
+FAILED: frozenset[str] = frozenset(
+    {"dead", "soft-404", "server-error", "timeout", "unreachable", "blocked", "rate-limited"}
+)
+"""Statuses recorded in a URL's failure history."""
+
+SUCCEEDED: frozenset[str] = frozenset({"ok", "redirected"})
+"""Statuses that clear a URL's failure history and stored failure verdicts."""
+
+HISTORY_DAYS = 180
+"""`prune` drops failures older than this many days."""
+
+
+def storable(url: str) -> bool:
+    """False for a URL with credentials (`user:pass@host`), which must never reach the disk."""
+    try:
+        return "@" not in urlsplit(url).netloc
+    except ValueError:
+        return False
+
+
+DOCUMENT_DAYS = 30
+"""`prune` drops a document's stored extraction when no run has used it for this many days."""

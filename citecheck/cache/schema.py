@@ -1,0 +1,181 @@
+"""Opening the cache file: the connection's settings, the tables, and what becomes of a file
+written by another version of citecheck or one that is not a database at all.
+
+The cache is a convenience, so nothing found on disk is worth stopping a run for: a file with
+another schema version is emptied and rebuilt (there is no migration — every row can be
+re-learned by checking again), and a file SQLite cannot read is moved aside, not deleted, so that
+whoever wants to know what happened still has it. What does stop the run is a cache that cannot
+be opened or written at all: that is a `CacheError`, and the caller decides whether to go on
+without a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION: int = 1
+"""The layout of the tables; a file with any other `PRAGMA user_version` is rebuilt."""
+
+TABLES = ("outcomes", "failures", "archives", "documents")
+"""The tables this version keeps."""
+
+_CREATE = (
+    """CREATE TABLE outcomes (
+        url TEXT NOT NULL,
+        want_page INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        http_status INTEGER,
+        final_url TEXT,
+        redirects TEXT NOT NULL,
+        suggested_url TEXT,
+        reason TEXT,
+        attempts INTEGER NOT NULL,
+        anchors TEXT,
+        complete INTEGER NOT NULL,
+        checked_at REAL NOT NULL,
+        PRIMARY KEY (url, want_page)
+    ) WITHOUT ROWID""",
+    # `stats` and `prune` work per status and age.
+    "CREATE INDEX outcomes_by_status ON outcomes (status, checked_at)",
+    # Rowid order breaks ties between failures recorded at the same instant.
+    """CREATE TABLE failures (
+        url TEXT NOT NULL,
+        at REAL NOT NULL,
+        status TEXT NOT NULL,
+        http_status INTEGER,
+        detail TEXT NOT NULL
+    )""",
+    "CREATE INDEX failures_by_url ON failures (url, at)",
+    """CREATE TABLE archives (
+        key TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        url TEXT,
+        timestamp TEXT,
+        source TEXT,
+        checked_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    # Documents' extractions, by a digest of everything they depend on (`documents.py`).
+    """CREATE TABLE documents (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL,
+        used_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+)
+
+_UNREADABLE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
+"""SQLite's primary result codes for a file that is not (or no longer) a database."""
+
+
+class CacheError(Exception):
+    """The cache cannot be opened or written at all; the message names the path and the
+    reason."""
+
+
+def open_db(path: Path, *, now: float, busy_timeout: float, notes: list[str]) -> sqlite3.Connection:
+    """A connection to the cache at `path` with the current schema, creating, rebuilding or
+    replacing the file as needed; what the user should hear about is appended to `notes`."""
+    try:
+        return _open(path, busy_timeout, notes)
+    except sqlite3.DatabaseError as e:
+        if not unreadable(e):
+            raise CacheError(f"cannot open the cache {path}: {e}") from e
+        reason = str(e)
+    moved = _move_aside(path, int(now))
+    notes.append(
+        f"cache file {path} could not be read ({reason}); moved it to {moved.name} and started"
+        " a new cache"
+    )
+    try:
+        return _open(path, busy_timeout, notes)
+    except sqlite3.DatabaseError as e:
+        raise CacheError(f"cannot open the cache {path}: {e}") from e
+
+
+def unreadable(e: sqlite3.Error) -> bool:
+    """Whether `e` says the file is not a database or is damaged (rather than busy, read-only,
+    or out of space)."""
+    code = getattr(e, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _UNREADABLE
+
+
+def _open(path: Path, busy_timeout: float, notes: list[str]) -> sqlite3.Connection:
+    # isolation_level=None: the module opens no transactions behind our back; every write is in
+    # an explicit BEGIN IMMEDIATE ... COMMIT. check_same_thread=False: the store serialises use
+    # with its own lock, so a caller may hand it to a worker thread.
+    db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout, check_same_thread=False)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # The first statement that reads the file: a file that is not a database fails here.
+        db.execute("PRAGMA journal_mode = WAL")
+        # With WAL, NORMAL loses at most the last transactions on power loss, never consistency.
+        db.execute("PRAGMA synchronous = NORMAL")
+        if _version(db) != SCHEMA_VERSION or set(TABLES) - _tables(db):
+            _migrate(db, path, notes)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
+    """Create the tables, or drop and recreate them for another schema version."""
+    # The write lock first, then look again: two processes opening a new cache at once must not
+    # both create it, and the second must not rebuild what the first just made.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _version(db)
+        tables = _tables(db)
+        if version == SCHEMA_VERSION and not set(TABLES) - tables:
+            db.execute("COMMIT")
+            return
+        if version != 0 or tables:
+            for name in sorted(tables):
+                db.execute(f'DROP TABLE "{name.replace(chr(34), chr(34) * 2)}"')
+            notes.append(
+                f"cache at {path} was rebuilt: schema {version}, this citecheck uses"
+                f" {SCHEMA_VERSION}"
+            )
+        for statement in _CREATE:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
+
+
+def _version(db: sqlite3.Connection) -> int:
+    row = db.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    return {str(name) for (name,) in rows}
+
+
+def _move_aside(path: Path, stamp: int) -> Path:
+    """Rename the unreadable file (with its -wal and -shm) to `<name>.corrupt-<stamp>`."""
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.replace(f"{path}{suffix}", f"{target}{suffix}")
+        except FileNotFoundError:
+            # No such companion file, or another process moved it first.
+            continue
+        except OSError as e:
+            raise CacheError(f"cannot move the unreadable cache {path} aside: {e}") from e
+    return target

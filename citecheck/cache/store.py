@@ -1,0 +1,426 @@
+"""The result cache: check results, failure histories and archive look-ups in one SQLite file
+(what is kept and for how long is in `policy.py`).
+
+Every write is one transaction (`BEGIN IMMEDIATE` ... `COMMIT`), so a crash or `kill -9` leaves
+either all of a run's results or none of them, and concurrent runs wait for each other (up to
+the busy timeout) instead of interleaving. Reads are batched, a chunk of URLs per query: a run
+looks up all its URLs at once at the start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import platformdirs
+
+from citecheck.archive.model import ArchiveResult
+from citecheck.cache.codec import (
+    ARCHIVE_COLUMNS,
+    OUTCOME_COLUMNS,
+    Cached,
+    Check,
+    Failure,
+    Pruned,
+    Stats,
+    archive_row,
+    decode_archive,
+    decode_cached,
+    outcome_row,
+)
+from citecheck.cache.policy import (
+    DAY,
+    DEFAULT_TTL,
+    DOCUMENT_DAYS,
+    FAILED,
+    HISTORY_DAYS,
+    SUCCEEDED,
+    storable,
+)
+from citecheck.cache.schema import CacheError, open_db, unreadable
+
+FILENAME = "cache.sqlite3"
+"""The database file's name in the cache directory."""
+
+_CHUNK = 500
+"""Most placeholders in one `IN (...)`; well under SQLite's limit on every version."""
+
+_SUCCESS_LIST = ", ".join(f"'{s}'" for s in sorted(SUCCEEDED))
+
+_T = TypeVar("_T")
+
+
+def default_dir() -> Path:
+    """The user's cache directory for citecheck (`~/.cache/citecheck` on Linux)."""
+    return platformdirs.user_cache_path("citecheck", appauthor=False)
+
+
+class Cache:
+    """The result cache in `directory`; use as a context manager, or `close` it."""
+
+    path: Path
+    """The database file: `directory / "cache.sqlite3"`."""
+    notes: list[str]
+    """What the user should be told (the file was rebuilt, or moved aside as unreadable)."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        ttl: Mapping[str, float] | None = None,
+        now: Callable[[], float] = time.time,
+        busy_timeout: float = 30.0,
+    ) -> None:
+        """Open (creating if need be) the cache in `directory`. `ttl` overrides `DEFAULT_TTL`
+        per key; `busy_timeout` is how many seconds to wait for another process's write."""
+        self.path = directory / FILENAME
+        self.notes = []
+        self._ttl: dict[str, float] = {**DEFAULT_TTL, **(ttl or {})}
+        self._now = now
+        self._lock = threading.Lock()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            reason = "it is a file" if directory.is_file() else (e.strerror or str(e))
+            raise CacheError(f"cannot create the cache directory {directory}: {reason}") from e
+        self._db = open_db(self.path, now=now(), busy_timeout=busy_timeout, notes=self.notes)
+
+    def close(self) -> None:
+        """Close the database; the cache may not be used after."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # Reading ------------------------------------------------------------------------------------
+
+    def lookup_many(self, keys: Iterable[tuple[str, bool]]) -> dict[tuple[str, bool], Cached]:
+        """The fresh stored check for each `(url, want_page)` key that has one."""
+        wanted = set(keys)
+        now = self._now()
+        found: dict[tuple[str, bool], Cached] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted({url for url, _ in wanted})):
+                rows = db.execute(
+                    f"SELECT {OUTCOME_COLUMNS} FROM outcomes WHERE url IN ({_marks(chunk)})",
+                    chunk,
+                )
+                for row in rows:
+                    cached = decode_cached(row)
+                    if cached is None or not self._fresh(cached.outcome.status, row[-1], now):
+                        continue
+                    url, page = str(row[0]), bool(row[1])
+                    # A page read answers a HEAD question too; the newer answer wins.
+                    for key in ((url, True), (url, False)) if page else ((url, False),):
+                        old = found.get(key)
+                        if key in wanted and (old is None or _newer(cached, page, old)):
+                            found[key] = cached
+        return found
+
+    def lookup(self, url: str, *, want_page: bool) -> Cached | None:
+        """The fresh stored check for one URL, if any."""
+        return self.lookup_many([(url, want_page)]).get((url, want_page))
+
+    def failures_many(self, urls: Iterable[str]) -> dict[str, tuple[Failure, ...]]:
+        """The failure history of each URL that has one, oldest first."""
+        history: dict[str, list[Failure]] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted(set(urls))):
+                rows = db.execute(
+                    "SELECT url, at, status, http_status, detail FROM failures"
+                    f" WHERE url IN ({_marks(chunk)}) ORDER BY url, at, rowid",
+                    chunk,
+                )
+                for url, at, status, http_status, detail in rows:
+                    history.setdefault(url, []).append(
+                        Failure(float(at), status, http_status, detail)
+                    )
+        return {url: tuple(failures) for url, failures in history.items()}
+
+    def archive_many(self, keys: Iterable[str]) -> dict[str, ArchiveResult]:
+        """The fresh stored archive result for each key that has one."""
+        now = self._now()
+        found: dict[str, ArchiveResult] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted(set(keys))):
+                rows = db.execute(
+                    f"SELECT {ARCHIVE_COLUMNS} FROM archives WHERE key IN ({_marks(chunk)})",
+                    chunk,
+                )
+                for row in rows:
+                    result = decode_archive(row)
+                    if result is not None and self._fresh("archive", row[-1], now):
+                        found[row[0]] = result
+        return found
+
+    def documents_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The stored extraction for each document key that has one (`documents.py`)."""
+        found: dict[str, bytes] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted(set(keys))):
+                sql = f"SELECT key, value FROM documents WHERE key IN ({_marks(chunk)})"
+                found.update((str(k), bytes(v)) for k, v in db.execute(sql, chunk))
+        return found
+
+    def stats(self) -> Stats:
+        """What the cache holds now."""
+        now = self._now()
+        with self._reading() as db:
+            groups = db.execute(
+                "SELECT status, COUNT(*), MIN(checked_at), MAX(checked_at) FROM outcomes"
+                " GROUP BY status"
+            ).fetchall()
+            fresh = 0
+            for status, *_ in groups:
+                ttl = self._ttl.get(status, 0.0)
+                if ttl > 0:
+                    fresh += _count(
+                        db,
+                        "SELECT COUNT(*) FROM outcomes WHERE status = ? AND checked_at + ? > ?",
+                        (status, ttl, now),
+                    )
+            archives = _count(db, "SELECT COUNT(*) FROM archives")
+            documents = _count(db, "SELECT COUNT(*) FROM documents")
+            failing = _count(db, "SELECT COUNT(DISTINCT url) FROM failures")
+            failures = _count(db, "SELECT COUNT(*) FROM failures")
+            version = _count(db, "PRAGMA user_version")
+        total = sum(n for _, n, _, _ in groups)
+        return Stats(
+            path=self.path,
+            size=sum(_size(self.path.with_name(self.path.name + s)) for s in ("", "-wal")),
+            schema_version=version,
+            outcomes={status: n for status, n, _, _ in groups},
+            fresh=fresh,
+            stale=total - fresh,
+            archives=archives,
+            failing=failing,
+            failures=failures,
+            oldest=min((lo for _, _, lo, _ in groups), default=None),
+            newest=max((hi for _, _, _, hi in groups), default=None),
+            documents=documents,
+        )
+
+    # Writing ------------------------------------------------------------------------------------
+
+    def record(self, checks: Iterable[Check]) -> None:
+        """Record what a run learned, all in one transaction."""
+        todo = [check for check in checks if storable(check.url)]
+        if not todo:
+            return
+        with self._writing() as db:
+            for check in todo:
+                o = check.outcome
+                if o.status in SUCCEEDED:
+                    db.execute("DELETE FROM failures WHERE url = ?", (check.url,))
+                    db.execute(
+                        f"DELETE FROM outcomes WHERE url = ? AND status NOT IN ({_SUCCESS_LIST})",
+                        (check.url,),
+                    )
+                elif o.status in FAILED:
+                    db.execute(
+                        "INSERT INTO failures (url, at, status, http_status, detail)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (check.url, check.at, o.status, o.http_status, o.detail),
+                    )
+                if self._ttl.get(o.status, 0.0) > 0:
+                    db.execute(_UPSERT_OUTCOME, outcome_row(check))
+
+    def record_archives(
+        self, items: Iterable[tuple[str, ArchiveResult]], *, at: float | None = None
+    ) -> None:
+        """Record archive look-ups under their keys (an unavailable archive is not an answer,
+        so `archive-unavailable` is not kept), in one transaction."""
+        if self._ttl.get("archive", 0.0) <= 0:
+            return
+        when = self._now() if at is None else at
+        rows = [
+            archive_row(key, result, when)
+            for key, result in items
+            if result.status != "archive-unavailable"
+        ]
+        if not rows:
+            return
+        with self._writing() as db:
+            db.executemany(_UPSERT_ARCHIVE, rows)
+
+    def record_documents(self, items: Iterable[tuple[str, bytes]], used: Iterable[str]) -> None:
+        """Store new extractions and mark the ones a run used, in one transaction."""
+        now = self._now()
+        rows = [(key, value, now) for key, value in items]
+        touched = [(now, key) for key in used]
+        if not rows and not touched:
+            return
+        with self._writing() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO documents (key, value, used_at) VALUES (?, ?, ?)",
+                rows,
+            )
+            db.executemany("UPDATE documents SET used_at = ? WHERE key = ?", touched)
+
+    def clear(self) -> int:
+        """Remove every stored row (the schema stays); returns how many were removed."""
+        with self._writing() as db:
+            removed = 0
+            for table in ("outcomes", "archives", "failures", "documents"):
+                removed += _count(db, f"SELECT COUNT(*) FROM {table}")
+                db.execute(f"DELETE FROM {table}")
+        self._compact()
+        return removed
+
+    def prune(self) -> Pruned:
+        """Remove what can no longer be served: results past their freshness, failures older
+        than `HISTORY_DAYS`."""
+        now = self._now()
+        with self._writing() as db:
+            outcomes = 0
+            statuses = [s for (s,) in db.execute("SELECT DISTINCT status FROM outcomes")]
+            for status in statuses:
+                outcomes += self._expire(db, "outcomes", "status = ? AND", (status,), status, now)
+            archives = self._expire(db, "archives", "", (), "archive", now)
+            failures = db.execute(
+                "DELETE FROM failures WHERE at + ? <= ?", (HISTORY_DAYS * DAY, now)
+            ).rowcount
+            documents = db.execute(
+                "DELETE FROM documents WHERE used_at + ? <= ?", (DOCUMENT_DAYS * DAY, now)
+            ).rowcount
+        self._compact()
+        return Pruned(outcomes, archives, failures, documents)
+
+    # Internals ----------------------------------------------------------------------------------
+
+    def _fresh(self, kind: str, checked_at: float, now: float) -> bool:
+        # The same comparison as the SQL in `stats` and `_expire`, so that what is served, what
+        # is counted fresh and what prune keeps agree to the last bit.
+        ttl = self._ttl.get(kind, 0.0)
+        return ttl > 0 and checked_at + ttl > now
+
+    def _expire(
+        self,
+        db: sqlite3.Connection,
+        table: str,
+        where: str,
+        args: tuple[Any, ...],
+        kind: str,
+        now: float,
+    ) -> int:
+        ttl = self._ttl.get(kind, 0.0)
+        if ttl <= 0:
+            sql, params = f"DELETE FROM {table} WHERE {where} 1", args
+        else:
+            sql, params = (
+                f"DELETE FROM {table} WHERE {where} checked_at + ? <= ?",
+                (*args, ttl, now),
+            )
+        return db.execute(sql, params).rowcount
+
+    def _compact(self) -> None:
+        """Give the freed pages back to the file system; worth trying, not worth failing for."""
+        with self._lock:
+            try:
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as e:
+                self.notes.append(f"could not compact the cache {self.path}: {e}")
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        # One read transaction: a batch of chunked queries sees one state of the file.
+        with self._transaction("BEGIN", "read") as db:
+            yield db
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so a busy database makes us wait here (up to
+        # the busy timeout) rather than fail half-way through.
+        with self._transaction("BEGIN IMMEDIATE", "write to") as db:
+            yield db
+
+    @contextlib.contextmanager
+    def _transaction(self, begin: str, doing: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = self._db
+            try:
+                db.execute(begin)
+                yield db
+                db.execute("COMMIT")
+            except BaseException as e:
+                if db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                if isinstance(e, sqlite3.DatabaseError) and not isinstance(
+                    e, sqlite3.ProgrammingError
+                ):
+                    raise CacheError(_message(self.path, doing, e)) from e
+                raise
+
+
+def _marks(items: Sequence[object] | range) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _newer(cached: Cached, page: bool, old: Cached) -> bool:
+    # On a tie the page read wins: it also carries the anchors.
+    return cached.checked_at > old.checked_at or (cached.checked_at == old.checked_at and page)
+
+
+def _count(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _message(path: Path, doing: str, e: sqlite3.Error) -> str:
+    if unreadable(e):
+        reason = f"{e} (the file is damaged: delete it, and the next run starts a new cache)"
+    elif "locked" in str(e) or "busy" in str(e):
+        reason = f"{e} (another citecheck is writing to it)"
+    else:
+        reason = str(e)
+    return f"cannot {doing} the cache {path}: {reason}"
+
+
+_UPSERT_OUTCOME = (
+    f"INSERT INTO outcomes ({OUTCOME_COLUMNS}) VALUES ({_marks(range(13))})"
+    " ON CONFLICT (url, want_page) DO UPDATE SET"
+    " status = excluded.status, detail = excluded.detail, http_status = excluded.http_status,"
+    " final_url = excluded.final_url, redirects = excluded.redirects,"
+    " suggested_url = excluded.suggested_url, reason = excluded.reason,"
+    " attempts = excluded.attempts, anchors = excluded.anchors, complete = excluded.complete,"
+    " checked_at = excluded.checked_at"
+    # Two runs may finish out of order; an older check never overwrites a newer one.
+    " WHERE excluded.checked_at >= outcomes.checked_at"
+)
+
+_UPSERT_ARCHIVE = (
+    f"INSERT INTO archives ({ARCHIVE_COLUMNS}) VALUES ({_marks(range(7))})"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " status = excluded.status, detail = excluded.detail, url = excluded.url,"
+    " timestamp = excluded.timestamp, source = excluded.source,"
+    " checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= archives.checked_at"
+)
