@@ -15,13 +15,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from citecheck import anchors, policy
+from citecheck import policy
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
 from citecheck.confirm import verdict
-from citecheck.local import check_local
 from citecheck.model import (
     CheckReport,
     Citation,
@@ -33,10 +31,10 @@ from citecheck.model import (
     Target,
 )
 from citecheck.passes import Done, Event, Links, events, warm
+from citecheck.plans import Plan, as_offline, plan, shown, with_fragment
 from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, can_fork
-from citecheck.targets import fragment, normalise, redact, redact_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,73 +48,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 """Told (targets done, targets known) as checking goes on."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What checking one citation takes."""
-
-    outcome: Outcome | None = None
-    """Settled without a request (invalid, excluded, unsupported, local)."""
-    target: Target | None = None
-    """The URL to request."""
-    fragment: str | None = None
-    """The fragment to look for on the fetched page."""
-    shown: str | None = None
-    """What was checked, for the report."""
-
-
-def plan(citation: Citation, *, exclude: Sequence[re.Pattern[str]], check_fragments: bool) -> _Plan:
-    """How to check a citation (pure, but for local links, which are checked on disk here)."""
-    if citation.invalid is not None:
-        return _Plan(Outcome("invalid-url", citation.invalid, reason="syntax"))
-    written = citation.url if citation.url is not None else citation.local
-    if written is None:
-        return _Plan()
-    for pattern in exclude:
-        if pattern.search(written):
-            return _Plan(Outcome("excluded", f"matches --exclude {pattern.pattern!r}"), shown=None)
-    if citation.url is None or citation.url.lower().startswith("file:"):
-        outcome, shown = check_local(citation.path, written, check_fragments=check_fragments)
-        return _Plan(outcome, shown=shown)
-    target = normalise(citation.url)
-    if isinstance(target, Outcome):
-        return _Plan(target, shown=redact(citation.url))
-    wanted = fragment(citation.url) if check_fragments else None
-    if wanted is not None and anchors.always_present(wanted):
-        wanted = None
-    return _Plan(target=target, fragment=wanted, shown=target.url)
-
-
-def with_fragment(outcome: Outcome, fetched: Fetched, wanted: str | None) -> Outcome:
-    """A page's outcome for a citation that names one of its fragments."""
-    if wanted is None or outcome.status not in ("ok", "redirected"):
-        return outcome
-    if fetched.anchors is None:
-        return replace(outcome, detail=f"{outcome.detail}; #{wanted} not checked (no page read)")
-    if anchors.has_anchor(fetched.anchors, wanted):
-        return outcome
-    if not fetched.complete:
-        return replace(
-            outcome, detail=f"{outcome.detail}; #{wanted} not in the part read (--max-body-size)"
-        )
-    return replace(
-        outcome, status="fragment-missing", detail=f"no anchor #{wanted} on the page",
-        reason="no-anchor", suggested_url=None,
-    )  # fmt: skip
-
-
-def _shown(citation: Citation) -> Citation:
-    """The citation as a report may show it: credentials in URLs replaced by `***`."""
-    if "@" not in (citation.source + (citation.url or "") + (citation.url_raw or "")):
-        return citation
-    return replace(
-        citation,
-        url=redact(citation.url) if citation.url else None,
-        url_raw=redact_text(citation.url_raw) if citation.url_raw else None,
-        source=redact_text(citation.source),
-        text=redact_text(citation.text),
-    )
 
 
 # The run ------------------------------------------------------------------------------------------
@@ -239,12 +170,12 @@ class _Run:
         self.exclude = exclude
         self.check_fragments = check_fragments
         self.progress = progress
-        self.done: dict[int, tuple[DocumentSummary, list[tuple[Citation, _Plan]]]] = {}
+        self.done: dict[int, tuple[DocumentSummary, list[tuple[Citation, Plan]]]] = {}
         """Each document's summary and planned citations, by index (they may come in any
         order: the cache's first)."""
         self.fetched: dict[tuple[object, bool], Fetched] = {}
         self.started: set[tuple[object, bool]] = set()
-        self.early: dict[int, dict[tuple[int, int], _Plan]] = {}
+        self.early: dict[int, dict[tuple[int, int], Plan]] = {}
         """The plans of the links of documents whose `Done` has not come, by document."""
         self.targets: dict[object, Target] = {}
         """Every target asked for, by key."""
@@ -351,7 +282,7 @@ class _Run:
             self.fetched.update(served)
         return wanted
 
-    def _plan(self, citation: Citation) -> _Plan:
+    def _plan(self, citation: Citation) -> Plan:
         return plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
 
     async def _fetch(
@@ -380,7 +311,7 @@ class _Run:
                 (self.targets[k[0]], f.outcome, k not in served) for k, f in self.fetched.items()
             )
         summaries = [self.done[index][0] for index in sorted(self.done)]
-        rows: list[tuple[Citation, _Plan, Outcome | None, Key | None]] = []
+        rows: list[tuple[Citation, Plan, Outcome | None, Key | None]] = []
         extra: list[tuple[History | None, float | None]] = []
         dates = {summary.path: summary.date for summary in summaries}
         for citation, planned in (p for i in sorted(self.done) for p in self.done[i][1]):
@@ -394,7 +325,7 @@ class _Run:
                 fetched = self.fetched[request]
                 outcome = fetched.outcome
                 if offline:
-                    outcome = _offline(outcome)
+                    outcome = as_offline(outcome)
                 else:
                     outcome = with_fragment(outcome, fetched, planned.fragment)
                     history = histories.get(planned.target.url)
@@ -412,7 +343,7 @@ class _Run:
             cache.record(self.fetched, self.targets, read, offline=offline)
         checks = [
             CitationCheck(
-                _shown(citation),
+                shown(citation),
                 outcome,
                 planned.shown,
                 archived.get(key) if key is not None else None,
@@ -436,7 +367,7 @@ class _Run:
 
     def _archives(
         self,
-        rows: Sequence[tuple[Citation, _Plan, Outcome | None, Key | None]],
+        rows: Sequence[tuple[Citation, Plan, Outcome | None, Key | None]],
         archive: ArchiveOptions | None,
         transport: httpx.AsyncBaseTransport | None,
         offline: bool,
@@ -463,13 +394,3 @@ class _Run:
                 {names[k]: r for k, r in archived.items() if k in names and k not in known}
             )
         return archived, saved
-
-
-def _offline(outcome: Outcome) -> Outcome:
-    if outcome.reason not in policy.NO_NETWORK_REASONS:
-        return outcome
-    return replace(
-        outcome,
-        status="offline",
-        detail=f"not checked: no network ({outcome.detail})",
-    )
