@@ -119,14 +119,15 @@ def check_paths(
             and (unread or len(early) > FEW_TARGETS)
         ):
             run.suspend_cache()  # an SQLite connection must not cross a fork
-            warm(unread, extraction)
-            # The checking workers are forked first, while this process has no other threads.
+            # The checking workers are forked first, while this process has no other threads:
+            # they import the HTTP stack while this one loads what reading takes (`warm`).
             with Shards(
                 settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
             ) as shards:
                 for wanted in early:
                     shards.add(*wanted)
                 shards.flush()
+                warm(unread, extraction)
                 extracted, stop = events(documents, extraction, jobs, skip=known)
                 run.resume_cache()
                 try:
