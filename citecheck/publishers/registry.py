@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
-import tldextract
-
-from citecheck.publishers import names
+from citecheck.publishers import names, suffixes
 
 PublisherType = Literal[
     "wire",
@@ -91,21 +89,14 @@ def _host_and_path(url: str, *, strip_www: bool = True) -> tuple[str, str] | Non
     return host, parts.path.lower().rstrip("/")
 
 
-@functools.cache
-def _extractor() -> tldextract.TLDExtract:
-    # The Public Suffix List snapshot bundled with tldextract: no download, no cache directory.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-@functools.lru_cache(maxsize=8192)  # tldextract costs ~0.1 ms a call; articles repeat hosts
+@functools.lru_cache(maxsize=8192)  # a few µs a call (urlsplit, the PSL); articles repeat hosts
 def registrable_domain(host_or_url: str) -> str | None:
     """The registrable domain (`bbc.co.uk` for `https://www.bbc.co.uk/news`); None for an IP
     address, a public suffix itself, or something that is not a host."""
     split = _host_and_path(host_or_url, strip_www=False)
     if split is None:
         return None
-    parts = _extractor()(split[0])
-    return f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else None
+    return suffixes.registrable(split[0])  # the Public Suffix List that tldextract ships
 
 
 # The registry ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from citecheck.publishers import (
     default_registry,
     load_registry,
     registrable_domain,
+    suffixes,
 )
 from citecheck.publishers import registry as registry_module
 
@@ -418,7 +419,8 @@ def test_registrable_domain_never_downloads(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    registry_module._extractor.cache_clear()
+    registry_module.registrable_domain.cache_clear()
+    suffixes._rules.cache_clear()
     assert registrable_domain("https://news.example.co.uk/a") == "example.co.uk"
 
 
