@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from citecheck import targets
 from citecheck.model import Outcome, Target
 from citecheck.targets import fragment, group, normalise, redact, redact_text
 
@@ -73,3 +76,18 @@ def test_groups_and_fragments() -> None:
     assert fragment("https://a.example/x#Sec%20One") == "Sec One"
     assert fragment("https://a.example/x#") is None
     assert fragment("https://a.example/x") is None
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]),
+    host=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,12}[A-Za-z0-9.]?", fullmatch=True)
+    | st.sampled_from(["127.0.0.2", "news.EXAMPLE.co.uk", "xn--fiqs8s.cn", "a..b", "例子.cn"]),
+    port=st.none() | st.integers(min_value=0, max_value=70000).map(str) | st.just("080"),
+    rest=st.text(alphabet="/?#=&%a~ .[]\t:@", max_size=12),
+    userinfo=st.sampled_from(["", "u:p@", "@"]),
+)
+def test_the_fast_path_gives_what_urlsplit_gives(
+    scheme: str, host: str, port: str | None, rest: str, userinfo: str
+) -> None:
+    url = f"{scheme}://{userinfo}{host}{':' + port if port is not None else ''}{rest}"
+    assert normalise(url) == targets._normalise(url)
