@@ -33,7 +33,6 @@ import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from citecheck import signals
@@ -281,6 +280,8 @@ def retry_after_uncapped(value: str | None, now: datetime) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # (15 ms to import; rarely needed)
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

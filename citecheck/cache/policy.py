@@ -49,6 +49,12 @@ FAILED: frozenset[str] = frozenset(
 SUCCEEDED: frozenset[str] = frozenset({"ok", "redirected"})
 """Statuses that clear a URL's failure history and stored failure verdicts."""
 
+KEPT_FAILURES = 30
+"""The most transient failures (timeouts, 5xx, 429, ...) kept per URL, the latest: they are shown
+to the editor but are not strikes, and a CI job rerun many times a day would otherwise add one a
+run. Strikes (`dead`, `soft-404`) are all kept: at most one a day while a dead result is cached.
+"""
+
 HISTORY_DAYS = 180
 """`prune` drops failures older than this many days."""
 

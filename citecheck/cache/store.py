@@ -40,6 +40,7 @@ from citecheck.cache.policy import (
     DOCUMENT_DAYS,
     FAILED,
     HISTORY_DAYS,
+    KEPT_FAILURES,
     SUCCEEDED,
     storable,
 )
@@ -52,6 +53,13 @@ _CHUNK = 500
 """Most placeholders in one `IN (...)`; well under SQLite's limit on every version."""
 
 _SUCCESS_LIST = ", ".join(f"'{s}'" for s in sorted(SUCCEEDED))
+
+_TRIM_FAILURES = (
+    "DELETE FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404') AND rowid NOT IN"
+    " (SELECT rowid FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404')"
+    " ORDER BY at DESC, rowid DESC LIMIT ?)"
+)
+"""Drops a URL's transient failures but the latest `KEPT_FAILURES` (strikes are all kept)."""
 
 _T = TypeVar("_T")
 
@@ -237,6 +245,8 @@ class Cache:
                         " VALUES (?, ?, ?, ?, ?)",
                         (check.url, check.at, o.status, o.http_status, o.detail),
                     )
+                    # A CI job may rerun many times a day: keep the latest transient failures.
+                    db.execute(_TRIM_FAILURES, (check.url, check.url, KEPT_FAILURES))
                 if self._ttl.get(o.status, 0.0) > 0:
                     db.execute(_UPSERT_OUTCOME, outcome_row(check))
 

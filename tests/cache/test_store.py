@@ -309,3 +309,20 @@ def test_the_cache_is_a_context_manager(tmp_path: Path, clock) -> None:
         cache.record([check(at=clock.t)])
     with pytest.raises(sqlite3.ProgrammingError):
         cache.lookup(URL, want_page=False)
+
+
+def test_transient_failures_are_trimmed_to_the_latest_but_strikes_are_kept(
+    tmp_path: Path,
+) -> None:
+    from citecheck.cache.policy import KEPT_FAILURES
+
+    with Cache(tmp_path) as cache:
+        url = "https://e.example/x"
+        cache.record([Check(url, False, Outcome("dead", "HTTP 404"), at=1.0)])
+        for n in range(KEPT_FAILURES + 5):
+            cache.record([Check(url, False, Outcome("timeout", "slow"), at=10.0 + n)])
+        failures = cache.failures_many([url])[url]
+    assert [f.status for f in failures].count("dead") == 1
+    timeouts = [f.at for f in failures if f.status == "timeout"]
+    assert len(timeouts) == KEPT_FAILURES
+    assert timeouts[0] == 10.0 + 5  # the oldest five went
