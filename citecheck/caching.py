@@ -78,11 +78,9 @@ class RunCache:
     def close(self) -> None:
         self.store.close()
 
-    def documents(
-        self, documents: Sequence[Document], options: Extraction
-    ) -> dict[int, tuple[DocumentSummary, list[Citation]]]:
-        """The extractions the cache holds for these documents (unchanged since they were
-        read with the same options), by index."""
+    def stored(self, documents: Sequence[Document], options: Extraction) -> dict[int, bytes]:
+        """The stored extractions of these documents (unchanged since they were read with the
+        same options), encoded, by index; `decode` gives them."""
         from citecheck.cache import documents as codec
         from citecheck.publishers.registry import builtin_fingerprint
 
@@ -113,18 +111,29 @@ class RunCache:
             for index, document in enumerate(documents)
         }
         stored = self.store.documents_many(keys.values())
-        found: dict[int, tuple[DocumentSummary, list[Citation]]] = {}
+        found: dict[int, bytes] = {}
         for index, key in keys.items():
             data = stored.get(key)
-            if data is not None:
-                try:
-                    found[index] = codec.decode(data)
-                except ValueError:
-                    data = None  # written by something else: read the document again
             if data is None:
                 self.unknown[index] = key
             else:
+                found[index] = data
                 self.known[index] = key
+        return found
+
+    def decode(
+        self, stored: Mapping[int, bytes]
+    ) -> dict[int, tuple[DocumentSummary, list[Citation]]]:
+        """The extractions `stored` gave; one that cannot be decoded is left out (and its
+        document read again)."""
+        from citecheck.cache import documents as codec
+
+        found: dict[int, tuple[DocumentSummary, list[Citation]]] = {}
+        for index, data in stored.items():
+            try:
+                found[index] = codec.decode(data)
+            except ValueError:  # written by something else: read the document again
+                self.unknown[index] = self.known.pop(index)
         return found
 
     def serve(

@@ -101,32 +101,24 @@ def check_paths(
     try:
         run.open_cache(cache)
         documents = collected.documents
-        known = run.cache.documents(documents, extraction) if run.cache is not None else {}
-        # What the cache knows is planned (and answered) first: a rerun of unchanged documents
-        # may need few requests, or none, and then no worker processes.
-        early = run.serve(
-            [
-                w
-                for index, done in known.items()
-                for w in run.wanted(Done(index, *done), serve=False)
-            ]
-        )
-        unread = [d for i, d in enumerate(documents) if i not in known]
-        if (
-            workers > 1
-            and settings.max_concurrency > 1
-            and can_fork()
-            and (unread or len(early) > FEW_TARGETS)
-        ):
-            run.suspend_cache()  # an SQLite connection must not cross a fork
-            # The checking workers are forked first, while this process has no other threads:
-            # they import the HTTP stack while this one loads what reading takes (`warm`).
+        stored = run.cache.stored(documents, extraction) if run.cache is not None else {}
+        if workers > 1 and settings.max_concurrency > 1 and can_fork():
+            # The checking workers are forked first, while this process has no other threads
+            # (and no open cache: an SQLite connection must not cross a fork). They import the
+            # HTTP stack while this one reads; a rerun whose documents are all in the cache
+            # needs one (it has only what failed transiently to ask again).
+            count = workers if len(stored) < len(documents) else 1
+            run.suspend_cache()
             with Shards(
-                settings, workers, transport=transport, paywalled=run.paywalled, progress=progress
+                settings, count, transport=transport, paywalled=run.paywalled, progress=progress
             ) as shards:
+                run.resume_cache()
+                known, early = run.known(stored)
                 for wanted in early:
                     shards.add(*wanted)
                 shards.flush()
+                unread = [d for i, d in enumerate(documents) if i not in known]
+                run.suspend_cache()
                 warm(unread, extraction)
                 extracted, stop = events(documents, extraction, jobs, skip=known)
                 run.resume_cache()
@@ -135,9 +127,10 @@ def check_paths(
                 finally:
                     stop()
             return run.report(collected.problems, archive, transport)
-        import trio  # (not before the workers are forked: they import it while this one reads)
+        import trio
 
-        warm(unread, extraction)
+        known, early = run.known(stored)
+        warm([d for i, d in enumerate(documents) if i not in known], extraction)
         run.suspend_cache()
         extracted, stop = events(documents, extraction, jobs, skip=known)
         run.resume_cache()
@@ -148,11 +141,6 @@ def check_paths(
         return run.report(collected.problems, archive, transport)
     finally:
         run.close_cache()
-
-
-FEW_TARGETS = 400
-"""Up to this many requests, and no document to read, a run checks in this process: forking
-workers that import the HTTP stack costs more than it saves (a rerun answered by the cache)."""
 
 
 class _Run:
@@ -187,6 +175,20 @@ class _Run:
             from citecheck.caching import RunCache
 
             self.cache = RunCache(options)
+
+    def known(
+        self, stored: dict[int, bytes]
+    ) -> tuple[dict[int, tuple[DocumentSummary, list[Citation]]], list[tuple[Target, bool]]]:
+        """The documents whose extraction the cache holds (`stored`, as `RunCache.stored` gave
+        it), planned as if just read, and what they need requested that the cache cannot
+        answer."""
+        if self.cache is None or not stored:
+            return {}, []
+        known = self.cache.decode(stored)
+        wanted = [
+            w for index, done in known.items() for w in self.wanted(Done(index, *done), serve=False)
+        ]
+        return known, self.serve(wanted)
 
     def suspend_cache(self) -> None:
         if self.cache is not None:

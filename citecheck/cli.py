@@ -254,7 +254,7 @@ def output(report: ExtractReport | CheckReport, options: argparse.Namespace) -> 
     if options.format == "json":
         from citecheck.report import json as json_report
 
-        _write(json_report.render(report), options.output)
+        _write(json_report.render_bytes(report), options.output)
         return
     from citecheck.report import table
 
@@ -266,13 +266,16 @@ def output(report: ExtractReport | CheckReport, options: argparse.Namespace) -> 
     Console(highlight=False).print(table.renderable(report))
 
 
-def _write(text: str, path: str | None) -> None:
+def _write(text: str | bytes, path: str | None) -> None:
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if path is None or path == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(path, "wb") as handle:
+            handle.write(data)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -79,6 +79,7 @@ class Shards:
         self._sent = 0
         self._failure: str | None = None
         self._collector: threading.Thread | None = None
+        self._stopping = False
 
     def __enter__(self) -> Shards:
         context = multiprocessing.get_context("fork")
@@ -120,8 +121,15 @@ class Shards:
     def results(self) -> dict[Key, Fetched]:
         """Every added target's result, once all are in. Raises RuntimeError if a worker died."""
         self.flush()
-        for inbox in self._inboxes:
-            inbox.send(None)
+        if not self._sent:
+            # Nothing to check (a rerun the cache answered): no need to wait for the workers to
+            # finish importing what they would have checked with.
+            self._stopping = True
+            for process in self._processes:
+                process.terminate()
+        else:
+            for inbox in self._inboxes:
+                inbox.send(None)
         assert self._collector is not None
         self._collector.join()
         if self._failure is not None:
@@ -139,7 +147,8 @@ class Shards:
                     message = ready.recv()
                 except EOFError:
                     message = None
-                    self._failure = "a checking worker stopped before finishing"
+                    if not self._stopping:
+                        self._failure = "a checking worker stopped before finishing"
                 if message is None:
                     del open_[ready]
                     continue

@@ -280,7 +280,12 @@ class Cache:
                 "INSERT OR REPLACE INTO documents (key, value, used_at) VALUES (?, ?, ?)",
                 rows,
             )
-            db.executemany("UPDATE documents SET used_at = ? WHERE key = ?", touched)
+            # Rewriting a row rewrites its extraction too (up to megabytes): mark it used once
+            # a day at most, which is all `prune` needs.
+            db.executemany(
+                "UPDATE documents SET used_at = ? WHERE key = ? AND used_at < ?",
+                [(at, key, at - DAY) for at, key in touched],
+            )
 
     def clear(self) -> int:
         """Remove every stored row (the schema stays); returns how many were removed."""

@@ -198,6 +198,11 @@ def render(report: ExtractReport | CheckReport) -> str:
     return dumps(to_object(report))
 
 
+def render_bytes(report: ExtractReport | CheckReport) -> bytes:
+    """`render` encoded as UTF-8, without making the text first (megabytes for a large run)."""
+    return dumps_bytes(to_object(report))
+
+
 def dumps(value: Any) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)` and a newline, the same text (but for
     the exponent of a very small float: `1e-7` where Python writes `1e-07`), written by orjson:
@@ -210,3 +215,15 @@ def dumps(value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
     except orjson.JSONEncodeError:
         return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """`dumps(value)` as UTF-8, made without the text in between. A lone surrogate (which
+    orjson refuses, and UTF-8 cannot hold) is written as its JSON escape, `\\udcff`."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+        return text.encode("utf-8", "backslashreplace")

@@ -360,7 +360,7 @@ def test_unchanged_documents_are_read_from_the_cache(
     # extraction under the document's key, and the run shows it (so it did not read the file).
     document = collect([str(one)]).documents[0]
     cache = RunCache(options(tmp_path, clock))
-    known = cache.documents([document], Extraction())
+    known = cache.decode(cache.stored([document], Extraction()))
     assert list(known) == [0]
     summary, citations = known[0]
     assert [c.url for c in citations] == ["https://news.example/story"]
@@ -387,7 +387,7 @@ def test_a_garbled_stored_extraction_is_read_again(
     one = article(tmp_path, "https://news.example/story")
     run(web, [one], options(tmp_path, clock))
     cache = RunCache(options(tmp_path, clock))
-    cache.documents(collect([str(one)]).documents, Extraction())
+    cache.stored(collect([str(one)]).documents, Extraction())
     cache.store.record_documents([(cache.known[0], b'[["not", "a summary"], 7]')], used=())
     cache.close()
     report = run(web, [one], options(tmp_path, clock))
@@ -419,3 +419,34 @@ def test_other_extraction_options_do_not_share_a_stored_extraction(
     assert kinds(Extraction()) == ["link", "reference"]
     assert kinds(Extraction(kinds=("link",))) == ["link"]
     assert kinds(Extraction()) == ["link", "reference"]
+
+
+def test_a_rerun_with_workers_that_the_cache_answers_whole(
+    web: FakeWeb, tmp_path: Path, clock: Clock
+) -> None:
+    web.route("news.example", "/story", page("Fine"))
+    web.route("news.example", "/busy", (503, {}, b""))
+    doc = article(tmp_path, "https://news.example/story", "https://news.example/busy")
+
+    def once() -> CheckReport:
+        return check_paths(
+            [str(doc)],
+            settings=SETTINGS,
+            transport=transport_for(web, SETTINGS),  # type: ignore[arg-type]
+            jobs=1,
+            workers=2,
+            cache=options(tmp_path, clock),
+        )
+
+    first = once()
+    web.seen.clear()
+    second = once()  # the 503 is asked again, by a worker
+    assert {s.path for s in web.seen} == {"/busy"}
+    assert [c.outcome for c in second.checks] == [c.outcome for c in first.checks]
+    doc.write_text("[a](https://news.example/story)\n", encoding="utf-8")
+    once()
+    web.seen.clear()
+    third = once()  # nothing to ask: the worker is let go without checking anything
+    assert web.seen == []
+    assert third.cached == 1
+    assert [c.outcome.status for c in third.checks if c.outcome] == ["ok"]

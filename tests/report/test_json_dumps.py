@@ -27,3 +27,16 @@ def test_dumps_writes_what_the_standard_library_writes(value: Any) -> None:
 def test_a_tiny_float_differs_only_in_how_its_exponent_is_written() -> None:
     assert dumps({"x": 1e-7}) == '{\n  "x": 1e-7\n}\n'
     assert json.loads(dumps({"x": 1e-7})) == {"x": 1e-7}
+
+
+@pytest.mark.parametrize("value", SAMPLES)
+def test_dumps_bytes_is_the_same_text_in_utf8_and_loads_back(value: Any) -> None:
+    from citecheck.report.json import dumps_bytes
+
+    data = dumps_bytes(value)
+    assert json.loads(data) == value  # a lone surrogate comes back from its JSON escape
+    if "lone surrogate" not in str(value):
+        assert data == dumps(value).encode("utf-8")
+    else:
+        assert b"\\ud800" in data
+        data.decode("utf-8")  # valid UTF-8 throughout
