@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -132,6 +133,7 @@ def history_object(history: History) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=1024)  # a run writes all its results with one time: few distinct
 def timestamp(at: float) -> str:
     """Epoch seconds as ISO 8601 in UTC, to the second (`2026-12-03T10:00:00Z`)."""
     from datetime import UTC, datetime
