@@ -66,10 +66,13 @@ def encode(summary: DocumentSummary, citations: list[Citation]) -> bytes:
     )
 
 
+_INT = {int}
+
+
 def _unspan(value: Any) -> Span | None:
     if value is None:
         return None
-    if not (isinstance(value, list) and len(value) == 6 and all(type(v) is int for v in value)):
+    if type(value) is not list or len(value) != 6 or set(map(type, value)) != _INT:
         raise ValueError("a span is six integers")
     return Span(*value)
 
