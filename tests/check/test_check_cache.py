@@ -3,7 +3,9 @@ link is confirmed by its history. Over the loopback fake web, on an injected clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakeweb import FakeWeb, Seen, page, transport_for
@@ -36,20 +38,15 @@ def clock() -> Clock:
     return Clock()
 
 
-def run(
-    web: FakeWeb,
-    paths: list[Path],
-    cache: CacheOptions | None,
-    *,
-    check_fragments: bool = False,
-) -> CheckReport:
+def run(web: FakeWeb, paths: list[Path], cache: CacheOptions | None, **more: Any) -> CheckReport:
+    """`check_paths` over the fake web with `cache` (and `more` of its options)."""
     return check_paths(
         [str(p) for p in paths],
         settings=SETTINGS,
         transport=transport_for(web, SETTINGS),  # type: ignore[arg-type]
         jobs=1,
         cache=cache,
-        check_fragments=check_fragments,
+        **more,
     )
 
 
@@ -340,6 +337,23 @@ def test_archive_look_ups_are_cached(tmp_path: Path, clock: Clock) -> None:
     assert any(s.startswith("web.archive.org") for s in seen)
 
 
+def replace_stored(
+    tmp_path: Path, clock: Clock, doc: Path, value: Callable[[bytes], bytes]
+) -> bytes:
+    """Put `value(what is stored)` in the cache for `doc`'s extraction; what was stored."""
+    from citecheck.caching import RunCache
+    from citecheck.collect import collect
+    from citecheck.run import Extraction
+
+    cache = RunCache(options(tmp_path, clock))
+    try:
+        (stored,) = cache.stored(collect([str(doc)]).documents, Extraction()).values()
+        cache.store.record_documents([(cache.known[0], value(stored))], used=())
+    finally:
+        cache.close()
+    return stored
+
+
 def test_unchanged_documents_are_read_from_the_cache(
     web: FakeWeb, tmp_path: Path, clock: Clock
 ) -> None:
@@ -347,26 +361,21 @@ def test_unchanged_documents_are_read_from_the_cache(
 
     from citecheck.cache import Cache
     from citecheck.cache import documents as codec
-    from citecheck.caching import RunCache
-    from citecheck.collect import collect
-    from citecheck.run import Extraction
 
     web.route("news.example", "/story", page("Fine"))
     one = article(tmp_path, "https://news.example/story")
     first = run(web, [one], options(tmp_path, clock))
     with Cache(tmp_path / "cache") as store:
         assert store.stats().documents == 1
+
     # What the cache holds for the document is what the next run reports: put a changed
     # extraction under the document's key, and the run shows it (so it did not read the file).
-    document = collect([str(one)]).documents[0]
-    cache = RunCache(options(tmp_path, clock))
-    known = cache.decode(cache.stored([document], Extraction()))
-    assert list(known) == [0]
-    summary, citations = known[0]
-    assert [c.url for c in citations] == ["https://news.example/story"]
-    edited = [replace(citations[0], text="from the cache")]
-    cache.store.record_documents([(cache.known[0], codec.encode(summary, edited))], used=())
-    cache.close()
+    def edited(stored: bytes) -> bytes:
+        summary, citations = codec.decode(stored)
+        assert [c.url for c in citations] == ["https://news.example/story"]
+        return codec.encode(summary, [replace(citations[0], text="from the cache")])
+
+    replace_stored(tmp_path, clock, one, edited)
     second = run(web, [one], options(tmp_path, clock))
     assert [c.citation.text for c in second.checks] == ["from the cache"]
     assert [c.citation.text for c in first.checks] == ["0"]
@@ -379,17 +388,10 @@ def test_unchanged_documents_are_read_from_the_cache(
 def test_a_garbled_stored_extraction_is_read_again(
     web: FakeWeb, tmp_path: Path, clock: Clock
 ) -> None:
-    from citecheck.caching import RunCache
-    from citecheck.collect import collect
-    from citecheck.run import Extraction
-
     web.route("news.example", "/story", page("Fine"))
     one = article(tmp_path, "https://news.example/story")
     run(web, [one], options(tmp_path, clock))
-    cache = RunCache(options(tmp_path, clock))
-    cache.stored(collect([str(one)]).documents, Extraction())
-    cache.store.record_documents([(cache.known[0], b'[["not", "a summary"], 7]')], used=())
-    cache.close()
+    replace_stored(tmp_path, clock, one, lambda _: b'[["not", "a summary"], 7]')
     report = run(web, [one], options(tmp_path, clock))
     assert [c.citation.url for c in report.checks] == ["https://news.example/story"]
 
@@ -406,14 +408,7 @@ def test_other_extraction_options_do_not_share_a_stored_extraction(
     )
 
     def kinds(extraction: Extraction) -> list[str]:
-        report = check_paths(
-            [str(doc)],
-            settings=SETTINGS,
-            transport=transport_for(web, SETTINGS),  # type: ignore[arg-type]
-            jobs=1,
-            cache=options(tmp_path, clock),
-            extraction=extraction,
-        )
+        report = run(web, [doc], options(tmp_path, clock), extraction=extraction)
         return [c.citation.kind for c in report.checks]
 
     assert kinds(Extraction()) == ["link", "reference"]
@@ -429,14 +424,7 @@ def test_a_rerun_with_workers_that_the_cache_answers_whole(
     doc = article(tmp_path, "https://news.example/story", "https://news.example/busy")
 
     def once() -> CheckReport:
-        return check_paths(
-            [str(doc)],
-            settings=SETTINGS,
-            transport=transport_for(web, SETTINGS),  # type: ignore[arg-type]
-            jobs=1,
-            workers=2,
-            cache=options(tmp_path, clock),
-        )
+        return run(web, [doc], options(tmp_path, clock), workers=2)
 
     first = once()
     web.seen.clear()
