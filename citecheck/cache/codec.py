@@ -108,6 +108,8 @@ class Pruned:
     """Document extractions not used for `DOCUMENT_DAYS`."""
 
 
+_STATUSES = frozenset(STATUSES)
+
 OUTCOME_COLUMNS = (
     "url, want_page, status, detail, http_status, final_url, redirects, suggested_url, reason,"
     " attempts, anchors, complete, checked_at"
@@ -145,23 +147,18 @@ def decode_cached(row: tuple[Any, ...]) -> Cached | None:
     cannot be understood."""
     (_, _, status, detail, http_status, final_url, redirects, suggested_url, reason, attempts,
      anchors, complete, checked_at) = row  # fmt: skip
-    if status not in STATUSES:
+    if status not in _STATUSES:
         return None
     try:
-        hops = tuple(Redirect(str(url), int(code)) for url, code in json.loads(redirects))
+        hops: tuple[Redirect, ...] = ()
+        if redirects != "[]":  # most pages answer without a redirect
+            hops = tuple(Redirect(str(url), int(code)) for url, code in json.loads(redirects))
         marks = None if anchors is None else frozenset(str(a) for a in json.loads(anchors))
     except (ValueError, TypeError):
         return None
     outcome = Outcome(
-        status=status,
-        detail=detail,
-        http_status=http_status,
-        final_url=final_url,
-        redirects=hops,
-        suggested_url=suggested_url,
-        reason=reason,
-        attempts=attempts,
-    )
+        status, detail, http_status, final_url, hops, suggested_url, reason, attempts
+    )  # the fields in declaration order
     return Cached(outcome, marks, bool(complete), float(checked_at))
 
 
