@@ -50,6 +50,8 @@ class CacheOptions:
     """How many failed checks, how many days apart, make a link dead (`--confirm-dead`)."""
     now: Callable[[], float] = time.time
     """The wall clock (epoch seconds); tests pass their own."""
+    busy_timeout: float = 30.0
+    """Seconds to wait for another run's write before giving up on the cache's."""
 
 
 class RunCache:
@@ -72,7 +74,12 @@ class RunCache:
         """Open (or reopen, after a fork) the store."""
         from citecheck.cache import Cache
 
-        self.store = Cache(self.options.directory, ttl=self.options.ttl, now=self.options.now)
+        self.store = Cache(
+            self.options.directory,
+            ttl=self.options.ttl,
+            now=self.options.now,
+            busy_timeout=self.options.busy_timeout,
+        )
         self.notes.extend(n for n in self.store.notes if n not in self.notes)
 
     def close(self) -> None:

@@ -343,7 +343,7 @@ class _Run:
         archived, saved = self._archives(rows, archive, transport, offline)
         if cache is not None:
             read = {i: (d[0], [c for c, _ in d[1]]) for i, d in self.done.items()}
-            cache.record(self.fetched, self.targets, read, offline=offline)
+            _keep(cache, lambda: cache.record(self.fetched, self.targets, read, offline=offline))
         checks = [
             CitationCheck(
                 shown(citation),
@@ -392,8 +392,19 @@ class _Run:
         archived, saved = look_up(
             wanted, archive, self.settings, transport=transport, offline=offline, known=known
         )
-        if self.cache is not None and not offline:
-            self.cache.record_archives(
-                {names[k]: r for k, r in archived.items() if k in names and k not in known}
-            )
+        cache = self.cache
+        if cache is not None and not offline:
+            learned = {names[k]: r for k, r in archived.items() if k in names and k not in known}
+            _keep(cache, lambda: cache.record_archives(learned))
         return archived, saved
+
+
+def _keep(cache: RunCache, write: Callable[[], None]) -> None:
+    """Write to the cache; if it cannot be written (another run holds it too long, the disk is
+    full), the report still comes out whole, and says that this run's results were not kept."""
+    from citecheck.cache import CacheError
+
+    try:
+        write()
+    except CacheError as error:
+        cache.notes.append(f"this run's results were not kept in the cache: {error}")

@@ -438,3 +438,29 @@ def test_a_rerun_with_workers_that_the_cache_answers_whole(
     assert web.seen == []
     assert third.cached == 1
     assert [c.outcome.status for c in third.checks if c.outcome] == ["ok"]
+
+
+def test_a_cache_another_run_keeps_locked_loses_no_result(
+    web: FakeWeb, tmp_path: Path, clock: Clock
+) -> None:
+    import sqlite3
+
+    web.route("news.example", "/story", page("Fine"))
+    web.route("news.example", "/new", page("New"))
+    run(web, [article(tmp_path, "https://news.example/story")], options(tmp_path, clock))
+    doc = article(tmp_path, "https://news.example/story", "https://news.example/new")
+    busy = CacheOptions(tmp_path / "cache", {}, Rule(), clock, busy_timeout=0.2)
+    lock = sqlite3.connect(tmp_path / "cache" / "cache.sqlite3", isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # another run, writing for longer than we wait
+    try:
+        report = run(web, [doc], busy)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert [c.outcome.status for c in report.checks if c.outcome] == ["ok", "ok"]
+    assert report.cached == 1  # reading went on while the other run held the write lock
+    assert any("not kept in the cache" in note for note in report.notes)
+    web.seen.clear()
+    again = run(web, [doc], options(tmp_path, clock))
+    assert [s.path for s in web.seen] == ["/new"]  # what the locked-out run learned was lost
+    assert again.notes == ()
