@@ -8,6 +8,10 @@ normalised URL is requested once (`targets.py`), however many citations name it;
 then given to every one of them. A run in which nothing at all could be reached is reported as
 offline (`policy.is_offline`). Then, unless `--no-archive`, the archives are asked for every
 requested source (`archiving.py`).
+
+With the cache (`caching.py`), documents whose extraction it holds are not read again and come
+first, and a URL it has a fresh final outcome for is not requested; once the links are checked,
+a dead link is judged by its history, and what the run learned is kept.
 """
 
 from __future__ import annotations
@@ -242,8 +246,9 @@ class _Run:
         self.fetched.update(shards.results())
 
     def wanted(self, event: Event, *, serve: bool = True) -> list[tuple[Target, bool]]:
-        """What to request for an extraction event that was not requested yet. A document's
-        `Done` is where its citations are planned, in input order, for the report."""
+        """What to request for an extraction event that was not requested yet (and, with
+        `serve`, that the cache cannot answer). A document's `Done` is where its citations are
+        planned for the report (which puts the documents in input order)."""
         if isinstance(event, Links):
             plans = [self._plan(link) for link in event.links]
             self.early[event.index] = {
