@@ -107,11 +107,10 @@ class Registry:
 
     __slots__ = (
         "_by_key",
-        "_head",
         "_hosts",
         "_pairs",
         "_pattern",
-        "_tail",
+        "_tries",
         "capitalised",
         "publishers",
     )
@@ -141,15 +140,9 @@ class Registry:
             for entry in publisher.domains:
                 _claim(by_entry, entry, publisher, preferred, f"the domain {entry!r}")
         self._by_key = by_key
-        self._head, self._tail = names.Node(), names.Node()
-        for key, publisher in by_key.items():
-            shapes = None
-            if key in words:
-                spellings = (publisher.name, *publisher.aliases)
-                shapes = tuple(names.shape(s) for s in spellings if names.name_key(s) == key)
-            alias = names.Alias(publisher, names.is_word(key[0]), names.is_word(key[-1]), shapes)
-            names.insert(self._head, key, alias)
-            names.insert(self._tail, key[::-1], alias)
+        # The name tries are built on the first search for a name in text: reading links needs
+        # only the hosts, and a `check` requests its first links sooner for not waiting.
+        self._tries: tuple[names.Node, names.Node] | None = None
         self._hosts: dict[str, list[tuple[str, Publisher]]] = {}
         for entry, publisher in by_entry.items():
             host, _, path = entry.partition("/")
@@ -158,6 +151,22 @@ class Registry:
             entries.sort(key=lambda item: -len(item[0]))  # the longest path prefix first
         self._pattern: re.Pattern[str] | None = None
         self._pairs: frozenset[tuple[str, str]] = frozenset()
+
+    def _trie(self) -> tuple[names.Node, names.Node]:
+        """The names, forwards and backwards (built once, on first use)."""
+        if self._tries is None:
+            head, tail = names.Node(), names.Node()
+            for key, publisher in self._by_key.items():
+                shapes = None
+                if key in self.capitalised:
+                    spellings = (publisher.name, *publisher.aliases)
+                    shapes = tuple(names.shape(s) for s in spellings if names.name_key(s) == key)
+                bounded = names.is_word(key[0]), names.is_word(key[-1])
+                alias = names.Alias(publisher, *bounded, shapes)
+                names.insert(head, key, alias)
+                names.insert(tail, key[::-1], alias)
+            self._tries = head, tail
+        return self._tries
 
     def lookup(self, name: str) -> Publisher | None:
         """The publisher a whole name (canonical or alias) means, compared normalised."""
@@ -173,10 +182,11 @@ class Registry:
 
     def _match(self, text: str, start: int, limit: int) -> tuple[Publisher, int] | None:
         """`match_at` once the range is known to be valid (find_all calls it per candidate)."""
-        best = names.forward(self._head, text, start, limit)
+        head = self._trie()[0]
+        best = names.forward(head, text, start, limit)
         after = names.after_the(text, start, limit)
         if after is not None:
-            inner = names.forward(self._head, text, after, limit)
+            inner = names.forward(head, text, after, limit)
             if inner is not None and inner[0].bounded_start:
                 best = inner if best is None or inner[1] > best[1] else best
         if best is None:
@@ -187,9 +197,10 @@ class Registry:
         """The publisher whose longest name ends exactly at `end` and starts at or after `start`
         (taking in a "the " before it), and the offset where the name starts."""
         end, start = min(end, len(text)), max(start, 0)
-        found = names.backward(self._tail, text, end, start)
+        tail = self._trie()[1]
+        found = names.backward(tail, text, end, start)
         if found is None and end - start >= 4 and text[end - 1] == "." and text[end - 3] == ".":
-            found = names.backward(self._tail, text, end - 1, start)  # `U.S.`: the final dot
+            found = names.backward(tail, text, end - 1, start)  # `U.S.`: the final dot
         if found is None:
             return None
         alias, begin = found
@@ -203,8 +214,9 @@ class Registry:
         """Every publisher name in `text[start:end]`, leftmost-longest, not overlapping:
         (publisher, start offset, end offset)."""
         if self._pattern is None:
-            self._pattern = names.starts_pattern({*self._head.children, "t"})  # "t": "the "
-            self._pairs = names.openings(self._head)
+            head = self._trie()[0]
+            self._pattern = names.starts_pattern({*head.children, "t"})  # "t": "the "
+            self._pairs = names.openings(head)
         limit = len(text) if end is None else min(end, len(text))
         found: list[tuple[Publisher, int, int]] = []
         position = max(start, 0)
