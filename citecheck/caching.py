@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from citecheck.confirm import Rule, judge
 from citecheck.model import Citation, Document, DocumentSummary, Fetched, Target
@@ -198,11 +197,14 @@ class RunCache:
         it fetched (not what the cache served), each in one transaction."""
         from citecheck.cache import Check
         from citecheck.cache import documents as codec
+        from citecheck.cache.policy import storable
 
         new = [
             (key, codec.encode(*read[i]))
             for i, key in self.unknown.items()
-            if i in read and not any(_secret(c.url) for c in read[i][1])
+            # A document citing a URL with credentials is not kept: the password would be in the
+            # cache file. It is read again on every run.
+            if i in read and all(c.url is None or storable(c.url) for c in read[i][1])
         ]
         self.store.record_documents(new, used=self.known.values())
         if offline:
@@ -240,16 +242,5 @@ def archive_key(
     return "\t".join((*parts, ",".join(archives)))
 
 
-def _secret(url: str | None) -> bool:
-    """Whether a URL carries credentials: a document citing one is not kept (it would put the
-    password in the cache file), and is read again on every run."""
-    if url is None or "@" not in url:
-        return False
-    try:
-        return urlsplit(url).username is not None
-    except ValueError:
-        return True
-
-
 def _cacheable(target: Target) -> bool:
-    return target.credentials is None and target.url.startswith(("http://", "https://"))
+    return target.credentials is None

@@ -61,6 +61,8 @@ HISTORY_DAYS = 180
 
 def storable(url: str) -> bool:
     """False for a URL with credentials (`user:pass@host`), which must never reach the disk."""
+    if "@" not in url:
+        return True  # (most URLs: no need to split them)
     try:
         return "@" not in urlsplit(url).netloc
     except ValueError:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from citecheck._version import __version__
-from citecheck.archive.model import headline
+from citecheck.archive.model import headline, iso
 from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport, Span
 from citecheck.report import status_counts
 
@@ -138,7 +138,7 @@ def timestamp(at: float) -> str:
     """Epoch seconds as ISO 8601 in UTC, to the second (`2026-12-03T10:00:00Z`)."""
     from datetime import UTC, datetime
 
-    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(datetime.fromtimestamp(at, UTC))
 
 
 def save_object(saved: SaveResult) -> dict[str, Any]:
