@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from typing import BinaryIO
 
 from citecheck import policy
@@ -28,6 +28,7 @@ from citecheck.model import (
     CheckReport,
     Citation,
     CitationCheck,
+    Document,
     DocumentSummary,
     Format,
     InputProblem,
@@ -121,11 +122,7 @@ def check_paths(
                 for wanted in early:
                     shards.add(*wanted)
                 shards.flush()
-                unread = [d for i, d in enumerate(documents) if i not in known]
-                run.suspend_cache()
-                warm(unread, extraction)
-                extracted, stop = events(documents, extraction, jobs, skip=known)
-                run.resume_cache()
+                extracted, stop = run.read(documents, extraction, jobs, known)
                 try:
                     run.sharded(extracted, shards)
                 finally:
@@ -134,10 +131,7 @@ def check_paths(
         import trio
 
         known, early = run.known(stored)
-        warm([d for i, d in enumerate(documents) if i not in known], extraction)
-        run.suspend_cache()
-        extracted, stop = events(documents, extraction, jobs, skip=known)
-        run.resume_cache()
+        extracted, stop = run.read(documents, extraction, jobs, known)
         try:
             trio.run(run.main, early, extracted, transport)
         finally:
@@ -193,6 +187,23 @@ class _Run:
             w for index, done in known.items() for w in self.wanted(Done(index, *done), serve=False)
         ]
         return known, self.serve(wanted)
+
+    def read(
+        self,
+        documents: Sequence[Document],
+        extraction: Extraction,
+        jobs: int,
+        known: Container[int],
+    ) -> tuple[Iterator[Event], Callable[[], None]]:
+        """The extraction events of the documents the cache does not know (`passes.events`),
+        with what reading them takes loaded first; the cache is closed while the extracting
+        workers are forked."""
+        warm([d for i, d in enumerate(documents) if i not in known], extraction)
+        self.suspend_cache()
+        try:
+            return events(documents, extraction, jobs, skip=known)
+        finally:
+            self.resume_cache()
 
     def suspend_cache(self) -> None:
         if self.cache is not None:
