@@ -1,5 +1,5 @@
 """`python -m citecheck`."""
 
-from citecheck.cli import main
+from citecheck.cli import run
 
-raise SystemExit(main())
+run()

@@ -76,6 +76,7 @@ def check_paths(
     progress: Progress | None = None,
     archive: ArchiveOptions | None = None,
     cache: CacheOptions | None = None,
+    idle: Callable[[Sequence[Citation]], None] | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
@@ -86,8 +87,11 @@ def check_paths(
     archived copy of every requested source is looked up once the links are checked
     (`archiving.py`). With `cache`, fresh results of earlier runs are used instead of
     requests, and a dead link is held back as `failing` until its history confirms it
-    (`caching.py`). Raises `InputError` (collect), `re.error` (a bad `exclude`) and
-    `CacheError` (a cache that cannot be opened or written)."""
+    (`caching.py`). `idle` is called at most once, while the last links are checked by worker
+    processes and this one would only wait, with the citations the report will show (in its
+    order): a chance to prepare their rendering (`report.json.Prepared`). Raises `InputError`
+    (collect), `re.error` (a bad `exclude`) and `CacheError` (a cache that cannot be opened
+    or written)."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -102,7 +106,7 @@ def check_paths(
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers is None:
         workers = 1 if transport is not None else (os.cpu_count() or 1)
-    run = _Run(settings, extraction, patterns, check_fragments, progress)
+    run = _Run(settings, extraction, patterns, check_fragments, progress, idle)
     try:
         run.open_cache(cache)
         documents = collected.documents
@@ -151,8 +155,10 @@ class _Run:
         exclude: Sequence[re.Pattern[str]],
         check_fragments: bool,
         progress: Progress | None,
+        idle: Callable[[Sequence[Citation]], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.idle = idle
         self.registry = extraction.registry
         self.exclude = exclude
         self.check_fragments = check_fragments
@@ -167,6 +173,10 @@ class _Run:
         self.targets: dict[object, Target] = {}
         """Every target asked for, by key."""
         self.cache: RunCache | None = None
+        self.shown: list[Citation] | None = None
+        """The citations as the report shows them, in its order, once `prepare` made them."""
+        self.served_histories: dict[str, History] | None = None
+        """The histories of the failures the cache served, once `prepare` judged them."""
 
     def open_cache(self, options: CacheOptions | None) -> None:
         if options is not None:
@@ -254,7 +264,28 @@ class _Run:
             for wanted in self.wanted(event):
                 shards.add(*wanted)
             shards.flush()
+        shards.finish()
+        self.prepare()
         self.fetched.update(shards.results())
+
+    def prepare(self) -> None:
+        """Make what the report needs and the links still being checked cannot change, while
+        they are: the citations as shown, the histories of the failures the cache served; then
+        let `idle` prepare their rendering. (On a rerun the cache answers, checking the few
+        links it cannot is the longest wait: a third of the run.)"""
+        self.shown = [shown(c) for index in sorted(self.done) for c, _ in self.done[index][1]]
+        self.served_histories = self._served_histories()
+        if self.idle is not None:
+            self.idle(self.shown)
+
+    def _served_histories(self) -> dict[str, History]:
+        cache = self.cache
+        if cache is None or not cache.served:
+            return {}
+        served = cache.served
+        return cache.judge(
+            (self.targets[k[0]], f.outcome, False) for k, f in self.fetched.items() if k in served
+        )
 
     def wanted(self, event: Event, *, serve: bool = True) -> list[tuple[Target, bool]]:
         """What to request for an extraction event that was not requested yet (and, with
@@ -326,9 +357,18 @@ class _Run:
         offline = policy.is_offline(f.outcome for k, f in self.fetched.items() if k not in served)
         histories: dict[str, History] = {}
         if cache is not None and not offline:
-            histories = cache.judge(
-                (self.targets[k[0]], f.outcome, k not in served) for k, f in self.fetched.items()
-            )
+            # What this run fetched comes after what the cache served (for the same URL, the
+            # fetch is the newer word).
+            if self.served_histories is None:
+                self.served_histories = self._served_histories()
+            histories = {
+                **self.served_histories,
+                **cache.judge(
+                    (self.targets[k[0]], f.outcome, True)
+                    for k, f in self.fetched.items()
+                    if k not in served
+                ),
+            }
         summaries = [self.done[index][0] for index in sorted(self.done)]
         rows: list[tuple[Citation, Plan, Outcome | None, Key | None]] = []
         extra: list[tuple[History | None, float | None]] = []
@@ -360,9 +400,12 @@ class _Run:
         if cache is not None:
             read = {i: (d[0], [c for c, _ in d[1]]) for i, d in self.done.items()}
             _keep(cache, lambda: cache.record(self.fetched, self.targets, read, offline=offline))
+        citations = self.shown
+        if citations is None:
+            citations = [shown(citation) for citation, _, _, _ in rows]
         checks = [
             CitationCheck(
-                shown(citation),
+                citation,
                 outcome,
                 planned.shown,
                 archived.get(key) if key is not None else None,
@@ -370,8 +413,8 @@ class _Run:
                 history,
                 cached_at,
             )
-            for (citation, planned, outcome, key), (history, cached_at) in zip(
-                rows, extra, strict=True
+            for citation, (_, planned, outcome, key), (history, cached_at) in zip(
+                citations, rows, extra, strict=True
             )
         ]
         return CheckReport(

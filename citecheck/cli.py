@@ -22,8 +22,11 @@ from citecheck._version import __version__
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --version 9 ms
 
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from citecheck.model import CheckReport, ExtractReport, Kind
     from citecheck.publishers import Registry
+    from citecheck.report.json import Prepared
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -249,12 +252,16 @@ def _run_extract(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def output(report: ExtractReport | CheckReport, options: argparse.Namespace) -> None:
-    """Print or write the report in the chosen format."""
+def output(
+    report: ExtractReport | CheckReport,
+    options: argparse.Namespace,
+    prepared: Prepared | None = None,
+) -> None:
+    """Print or write the report in the chosen format (JSON with what `prepared` made)."""
     if options.format == "json":
         from citecheck.report import json as json_report
 
-        _write(json_report.render_bytes(report), options.output)
+        _write(json_report.render_bytes(report, prepared), options.output)
         return
     from citecheck.report import table
 
@@ -278,6 +285,21 @@ def _write(text: str | bytes, path: str | None) -> None:
             handle.write(data)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def run() -> NoReturn:
+    """The `citecheck` command: `main`, then the process ends without the interpreter's
+    teardown. A run ends holding a few hundred thousand small objects (citations, plans,
+    outcomes), and freeing them one by one takes 0.04 s of a one-second rerun. Nothing is lost:
+    by the time `main` returns, the cache is closed and the workers have stopped, and the output
+    is flushed here. (An exception that escapes `main` ends the process the usual way.)"""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away: nothing more can be told
+        pass
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -258,6 +258,11 @@ def run_check(options: argparse.Namespace) -> int:
     # A recording is made in this process: forked workers would record in their own.
     workers = 1 if options.record else options.workers
     cassette_errors = cli_archive.cassette_errors(options)
+    prepared = None
+    if options.format == "json":
+        from citecheck.report.json import Prepared
+
+        prepared = Prepared()
 
     with _progress() as progress:
         try:
@@ -278,12 +283,13 @@ def run_check(options: argparse.Namespace) -> int:
                 transport=transport,
                 archive=archive,
                 cache=cache,
+                idle=prepared.add if prepared is not None else None,
             )
         except (InputError, CacheError) as error:
             raise UsageError(str(error)) from None
         except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None
-    output(report, options)
+    output(report, options, prepared)
     return _exit_code(report, fail_on)
 
 

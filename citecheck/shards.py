@@ -80,6 +80,7 @@ class Shards:
         self._failure: str | None = None
         self._collector: threading.Thread | None = None
         self._stopping = False
+        self._finished = False
 
     def __enter__(self) -> Shards:
         context = multiprocessing.get_context("fork")
@@ -104,6 +105,8 @@ class Shards:
 
     def add(self, target: Target, want_page: bool) -> None:
         """Have `target` fetched (sent with the next `flush`)."""
+        if self._finished:
+            raise RuntimeError("a target added after Shards.finish")
         worker = self._owner.get(target.group)
         if worker is None:
             worker = self._owner[target.group] = self._load.index(min(self._load))
@@ -118,8 +121,12 @@ class Shards:
                 self._inboxes[worker].send(jobs)
                 self._pending[worker] = []
 
-    def results(self) -> dict[Key, Fetched]:
-        """Every added target's result, once all are in. Raises RuntimeError if a worker died."""
+    def finish(self) -> None:
+        """Send what was added, and tell the workers that nothing more will come (they finish
+        what they have, and then stop). Nothing can be added after it."""
+        if self._finished:
+            return
+        self._finished = True
         self.flush()
         if not self._sent:
             # Nothing to check (a rerun the cache answered): no need to wait for the workers to
@@ -130,6 +137,11 @@ class Shards:
         else:
             for inbox in self._inboxes:
                 inbox.send(None)
+
+    def results(self) -> dict[Key, Fetched]:
+        """Every added target's result, once all are in (`finish` first, if not yet). Raises
+        RuntimeError if a worker died."""
+        self.finish()
         assert self._collector is not None
         self._collector.join()
         if self._failure is not None:

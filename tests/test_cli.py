@@ -225,6 +225,39 @@ def test_python_dash_m_version() -> None:
     assert done.stdout.startswith("citecheck ")
 
 
+def test_the_command_ends_without_teardown_but_with_its_output_whole(tmp_path: Path) -> None:
+    # `python -m citecheck` (and the `citecheck` script) end with os._exit once the output is
+    # flushed: a report larger than a pipe's buffer must still arrive whole, as must a file.
+    article = tmp_path / "big.md"
+    article.write_text(
+        "".join(f"[{n}](https://news.example/{n})\n" for n in range(2000)), encoding="utf-8"
+    )
+    command = [sys.executable, "-m", "citecheck", "extract", "--format", "json"]
+    done = subprocess.run([*command, str(article)], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 65536
+    assert len(json.loads(done.stdout)["citations"]) == 2000
+    written = tmp_path / "report.json"
+    done = subprocess.run(
+        [*command, "--output", str(written), str(article), str(tmp_path / "missing.md")],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 2  # the missing input: its exit code survives os._exit
+    assert b"missing.md" in done.stderr
+    assert len(json.loads(written.read_bytes())["citations"]) == 2000
+    # A reader that goes away early is not an error with a traceback.
+    reader = subprocess.Popen(
+        [*command, str(article)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert reader.stdout is not None
+    assert reader.stderr is not None
+    reader.stdout.read(10)
+    reader.stdout.close()
+    assert reader.wait(timeout=60) == 0
+    assert b"Traceback" not in reader.stderr.read()
+
+
 def test_version_and_help_do_not_load_the_parsers() -> None:
     # `--version` and `--help` must answer at once: none of the heavy modules may be imported.
     probe = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from citecheck._version import __version__
@@ -75,10 +76,32 @@ def _reference(reference: Citation | None) -> dict[str, Any] | None:
     }
 
 
-def check_object(check: CitationCheck) -> dict[str, Any]:
+class Prepared:
+    """Citation objects made ahead of the report (`check_paths`'s `idle`: while the last links
+    are checked), each used once by `to_object` in place of making it then. A citation that
+    was not prepared is made as usual, so the report is the same either way."""
+
+    def __init__(self) -> None:
+        self._objects: dict[int, tuple[Citation, dict[str, Any]]] = {}
+
+    def add(self, citations: Iterable[Citation]) -> None:
+        """Make the objects of `citations` now."""
+        # The citation is kept with its object, so that its id cannot be reused meanwhile.
+        self._objects.update((id(c), (c, citation_object(c))) for c in citations)
+
+    def take(self, citation: Citation) -> dict[str, Any]:
+        """The object of `citation`: the prepared one (which is then forgotten: the caller
+        may change it), else a new one."""
+        made = self._objects.pop(id(citation), None)
+        if made is not None and made[0] is citation:
+            return made[1]
+        return citation_object(citation)
+
+
+def check_object(check: CitationCheck, prepared: Prepared | None = None) -> dict[str, Any]:
     """One checked citation as a JSON object: the citation's fields, then what checking found."""
     outcome = check.outcome
-    data = citation_object(check.citation)
+    data = citation_object(check.citation) if prepared is None else prepared.take(check.citation)
     data["target"] = check.target
     data["archive"] = check.archive.to_json() if check.archive is not None else None
     data["headline"] = headline(outcome.status if outcome else None, check.archive)
@@ -153,8 +176,10 @@ def save_object(saved: SaveResult) -> dict[str, Any]:
     }
 
 
-def to_object(report: ExtractReport | CheckReport) -> dict[str, Any]:
-    """The report as plain JSON-able data."""
+def to_object(
+    report: ExtractReport | CheckReport, prepared: Prepared | None = None
+) -> dict[str, Any]:
+    """The report as plain JSON-able data (with the citation objects `prepared` made)."""
     if isinstance(report, CheckReport):
         return {
             "schema_version": SCHEMA_VERSION,
@@ -165,7 +190,7 @@ def to_object(report: ExtractReport | CheckReport) -> dict[str, Any]:
             "cached": report.cached,
             "summary": status_counts(report),
             "documents": _documents(report),
-            "citations": [check_object(c) for c in report.checks],
+            "citations": [check_object(c, prepared) for c in report.checks],
             "problems": _problems(report),
         }
     return {
@@ -200,9 +225,9 @@ def render(report: ExtractReport | CheckReport) -> str:
     return dumps(to_object(report))
 
 
-def render_bytes(report: ExtractReport | CheckReport) -> bytes:
+def render_bytes(report: ExtractReport | CheckReport, prepared: Prepared | None = None) -> bytes:
     """`render` encoded as UTF-8, without making the text first (megabytes for a large run)."""
-    return dumps_bytes(to_object(report))
+    return dumps_bytes(to_object(report, prepared))
 
 
 def dumps(value: Any) -> str:

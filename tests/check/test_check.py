@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import fakeweb
@@ -12,7 +13,7 @@ import pytest
 from fakeweb import FakeWeb, page, transport_for
 
 from citecheck.check import check_paths
-from citecheck.model import CheckReport
+from citecheck.model import CheckReport, Citation
 from citecheck.report import json as json_report
 from citecheck.settings import FetchSettings
 
@@ -240,6 +241,43 @@ def test_checking_workers_give_the_same_report_as_one_process(web: FakeWeb, tmp_
     requested = [(s.method, s.host, s.path) for s in web.seen]
     assert len(set(requested)) == len(requested)
     assert {c.outcome.status for c in sharded.checks if c.outcome} == {"ok", "dead"}
+
+
+def test_idle_prepares_the_json_of_exactly_the_citations_the_report_shows(
+    web: FakeWeb, tmp_path: Path
+) -> None:
+    for n in range(4):
+        web.route("news.example", f"/{n}", page(f"story {n}"))
+    web.route("news.example", "/gone", page("Gone", status=404))
+    paths = []
+    for p in range(2):
+        path = tmp_path / f"p{p}.md"
+        path.write_text(
+            f"[a](https://news.example/{p}) [b](https://news.example/gone) "
+            f"[c](https://user:secret@news.example/{p + 2}) (Reuters, 3 May 2025)\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    calls: list[list[Citation]] = []
+    prepared = json_report.Prepared()
+
+    def idle(citations: Sequence[Citation]) -> None:
+        calls.append(list(citations))
+        prepared.add(citations)
+
+    patient = FetchSettings(retries=0, timeout=10.0)
+    report = run(web, paths, workers=2, settings=patient, idle=idle)
+    (shown,) = calls  # once, in the run with checking workers
+    assert len(shown) == len(report.checks) == 8
+    assert all(a is b.citation for a, b in zip(shown, report.checks, strict=True))
+    assert not any("secret" in (c.url or "") + c.text for c in shown)  # as the report shows them
+    plain = json_report.to_object(report)
+    assert json_report.to_object(report, prepared) == plain
+    assert prepared._objects == {}  # every prepared object was used, once
+    assert json_report.to_object(report, prepared) == plain  # and a second rendering is the same
+    alone = run(web, paths, workers=1, settings=patient, idle=idle)
+    assert len(calls) == 1  # one process checking has no wait to fill
+    assert json_report.to_object(alone) == plain
 
 
 def test_checking_workers_keep_the_per_host_limit(web: FakeWeb, tmp_path: Path) -> None:

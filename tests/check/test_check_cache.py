@@ -440,6 +440,36 @@ def test_a_rerun_with_workers_that_the_cache_answers_whole(
     assert [c.outcome.status for c in third.checks if c.outcome] == ["ok"]
 
 
+def test_a_rerun_with_workers_judges_what_the_cache_served_as_one_process_does(
+    web: FakeWeb, tmp_path: Path, clock: Clock
+) -> None:
+    # With workers, the failures the cache served are judged while the others are checked.
+    web.route("news.example", "/gone", page("Gone", status=404))
+    web.route("news.example", "/busy", (503, {}, b""))
+    doc = article(tmp_path, "https://news.example/gone", "https://news.example/busy")
+    run(web, [doc], options(tmp_path, clock))
+    clock.days(0.5)
+    alone = run(web, [doc], options(tmp_path, clock), workers=1)
+    web.seen.clear()
+    sharded = run(web, [doc], options(tmp_path, clock), workers=2)
+    assert {s.path for s in web.seen} == {"/busy"}
+    gone = by_url(sharded)["https://news.example/gone"]
+    assert gone.cached_at is not None
+    assert gone.outcome is not None
+    assert gone.outcome.status == "failing"
+    assert gone.history is not None
+    assert gone.history.strikes == 1
+    assert json_report.check_object(gone) == json_report.check_object(
+        by_url(alone)["https://news.example/gone"]
+    )
+    busy = by_url(sharded)["https://news.example/busy"]
+    assert busy.cached_at is None
+    assert busy.outcome is not None
+    assert busy.outcome.status == "server-error"
+    assert busy.history is not None
+    assert len(busy.history.failures) == 3
+
+
 def test_a_cache_another_run_keeps_locked_loses_no_result(
     web: FakeWeb, tmp_path: Path, clock: Clock
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from citecheck.model import Target
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, split
@@ -37,3 +39,15 @@ def test_a_host_group_stays_with_one_worker_and_new_groups_go_to_the_least_loade
         shards.add(target, False)
     assert shards._owner == {"bbc.co.uk": 0, "apnews.com": 1, "reuters.com": 1}
     assert shards._load == [3, 2]
+
+
+def test_nothing_can_be_added_once_the_workers_are_told_the_input_is_over() -> None:
+    shards = Shards(FetchSettings(max_concurrency=8), 2)
+    with shards:
+        shards.finish()
+        shards.finish()  # a second time changes nothing
+        target = normalise("https://apnews.com/1")
+        assert isinstance(target, Target)
+        with pytest.raises(RuntimeError, match=r"after Shards\.finish"):
+            shards.add(target, False)
+        assert shards.results() == {}
