@@ -36,7 +36,10 @@ PublisherType = Literal[
 """What kind of body a publisher is."""
 
 _TYPES: tuple[str, ...] = get_args(PublisherType)
-_KEYS = ("name", "type", "domains", "aliases", "paywall")
+_KEYS = ("name", "type", "domains", "aliases", "paywall", "url_patterns", "search_prefixes")
+_URL_PLACEHOLDERS = ("slug", "yyyy", "mm", "dd")
+_PREFIX_PLACEHOLDERS = ("yyyy", "mm", "dd")  # a prefix is searched for pages of any title
+_BRACES = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,12 @@ class Publisher:
     """Other names: abbreviations, variants, traditional and simplified Chinese, native names."""
     paywall: bool = False
     """Whether its articles are behind a paywall (a 403 from it is then `paywalled`)."""
+    url_patterns: tuple[str, ...] = ()
+    """URL templates where it puts the page of a title and date: `{slug}` once, and `{yyyy}`,
+    `{mm}`, `{dd}`; each under one of `domains` (`citecheck.resolve.patterns` fills them)."""
+    search_prefixes: tuple[str, ...] = ()
+    """`host/path` prefixes (no scheme, no `www.`) its articles live under, for searching an
+    archive's index by URL prefix; `{yyyy}`, `{mm}`, `{dd}` allowed, `{slug}` not."""
 
     @property
     def domain(self) -> str:
@@ -294,7 +303,15 @@ class Registry:
                 domains = tuple(d for d in publisher.domains if d not in taken_entries)
                 if not domains:
                     continue
-                publisher = replace(publisher, aliases=aliases, domains=domains)
+                publisher = replace(
+                    publisher,
+                    aliases=aliases,
+                    domains=domains,
+                    url_patterns=_still_under(publisher.url_patterns, domains, publisher.domains),
+                    search_prefixes=_still_under(
+                        publisher.search_prefixes, domains, publisher.domains
+                    ),
+                )
             kept.append(publisher)
         registry = Registry.__new__(Registry)
         registry._build(tuple(kept), frozenset(id(p) for p in users.values()), self.capitalised)
@@ -350,12 +367,88 @@ def _domain(value: str, where: str) -> str:
     return entry
 
 
+def _under(host: str, path: str, domains: Sequence[str]) -> bool:
+    """Whether `host` (no `www.`) and `path` (lower case) fall under one of the domain entries:
+    an entry covers its subdomains, and an entry's path prefix must begin the path."""
+    for entry in domains:
+        domain, _, prefix = entry.partition("/")
+        if host != domain and not host.endswith("." + domain):
+            continue
+        if not prefix or path == "/" + prefix or path.startswith("/" + prefix + "/"):
+            return True
+    return False
+
+
+def _still_under(
+    templates: tuple[str, ...], domains: tuple[str, ...], before: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The templates that fall under `domains`: a publisher whose domains changed (a user gave
+    new ones, or took some) keeps no pattern that would lead off its own domains."""
+    if not templates or domains == before:
+        return templates
+    kept = []
+    for template in templates:
+        split = _host_and_path(template)
+        if split is not None and _under(*split, domains):
+            kept.append(template)
+    return tuple(kept)
+
+
+def _templates(
+    entry: Mapping[str, object], key: str, where: str, domains: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The `url_patterns` or `search_prefixes` of an entry, checked; search prefixes stored with
+    a lower-case host and no `www.`, like domain entries."""
+    url = key == "url_patterns"
+    allowed = _URL_PLACEHOLDERS if url else _PREFIX_PLACEHOLDERS
+    found: list[str] = []
+    for value in _texts(entry, key, where):
+
+        def bad(problem: str, value: str = value) -> RegistryError:
+            return RegistryError(f"{where}: `{key}`: {value!r} {problem}")
+
+        if any(c.isspace() for c in value):
+            raise bad("must not contain whitespace")
+        placeholders = _BRACES.findall(value)
+        for name in placeholders:
+            if name == "slug" and not url:
+                raise bad(
+                    "must not contain {slug}: a search prefix holds only {yyyy}, {mm}, {dd} "
+                    "(put the slug in `url_patterns`)"
+                )
+            if name not in allowed:
+                expected = ", ".join("{" + n + "}" for n in allowed)
+                raise bad(f"has the unknown placeholder {{{name}}} (expected {expected})")
+        if "{" in (rest := _BRACES.sub("", value)) or "}" in rest:
+            raise bad("has a brace that opens or closes no placeholder")
+        if url:
+            if not value.startswith(("https://", "http://")):
+                raise bad("must start with https:// or http://")
+            if placeholders.count("slug") != 1:
+                raise bad("must contain {slug} exactly once")
+        else:
+            if "://" in value:
+                raise bad('must be a host/path without a scheme (e.g. "apnews.com/article/")')
+            host, slash, path = value.partition("/")
+            value = host.lower().removeprefix("www.") + slash + path
+        split = _host_and_path(value)
+        if split is None or not split[0]:
+            raise bad("has no host")
+        if "{" in split[0]:
+            raise bad("must not have a placeholder in its host")
+        if not _under(*split, domains):
+            raise bad(f"is not under any of the publisher's domains ({', '.join(domains)})")
+        found.append(value)
+    return tuple(dict.fromkeys(found))
+
+
 def parse_entry(
     entry: Mapping[str, object], where: str, base: Publisher | None = None
 ) -> Publisher:
     """A publisher from a table with the keys `name`, `type`, `domains`, `aliases` and the
-    optional `paywall`; with
-    `base`, the fields not given are `base`'s (and the name stays `base`'s)."""
+    optional `paywall`, `url_patterns` and `search_prefixes`; with `base`, the fields not given
+    are `base`'s (and the name stays `base`'s), except that with new `domains` the patterns and
+    prefixes kept from `base` are only those still under them."""
     unknown = sorted(repr(k) for k in entry if k not in _KEYS)
     if unknown:
         raise RegistryError(
@@ -383,7 +476,16 @@ def parse_entry(
     paywall = entry.get("paywall", base.paywall if base is not None else False)
     if not isinstance(paywall, bool):
         raise RegistryError(f"{where}: `paywall` must be true or false, not {paywall!r}")
-    return Publisher(name, kind, domains, aliases, paywall)
+    before = base.domains if base is not None else domains
+    if "url_patterns" in entry:
+        url_patterns = _templates(entry, "url_patterns", where, domains)
+    else:
+        url_patterns = _still_under(base.url_patterns, domains, before) if base else ()
+    if "search_prefixes" in entry:
+        search_prefixes = _templates(entry, "search_prefixes", where, domains)
+    else:
+        search_prefixes = _still_under(base.search_prefixes, domains, before) if base else ()
+    return Publisher(name, kind, domains, aliases, paywall, url_patterns, search_prefixes)
 
 
 # Loading ---------------------------------------------------------------------------------------

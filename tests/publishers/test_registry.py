@@ -580,3 +580,221 @@ def test_a_registry_can_be_built_from_publishers() -> None:
     registry = Registry([paper])
     assert registry.lookup("例報") is paper
     assert registry.publishers == (paper,)
+
+
+# URL patterns and search prefixes
+
+_DATE_PARTS = {"yyyy": "2025", "mm": "03", "dd": "11"}
+
+
+def _filled(template: str, **parts: str) -> str:
+    for name, value in {**_DATE_PARTS, **parts}.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def test_every_url_pattern_and_search_prefix_leads_back_to_its_publisher() -> None:
+    # Loading checks each is under one of the publisher's domains; this checks that no other
+    # publisher's more specific domain entry takes the URLs they make.
+    for publisher in REGISTRY.publishers:
+        for pattern in publisher.url_patterns:
+            assert REGISTRY.for_url(_filled(pattern, slug="a-title")) is publisher, pattern
+        for prefix in publisher.search_prefixes:
+            assert REGISTRY.for_url(_filled(prefix) + "a-title") is publisher, prefix
+            assert "://" not in prefix
+            assert not prefix.startswith("www.")
+
+
+def test_the_built_in_patterns_and_prefixes() -> None:
+    state = named("State Department")
+    assert state.url_patterns == (
+        "https://www.state.gov/{slug}/",
+        "https://www.state.gov/releases/office-of-the-spokesperson/{yyyy}/{mm}/{slug}/",
+    )
+    assert state.search_prefixes == ("state.gov/releases/office-of-the-spokesperson/{yyyy}/{mm}/",)
+    assert named("Planalto").url_patterns[0] == (
+        "https://www.gov.br/planalto/en/latest-news/{yyyy}/{mm}/{slug}"
+    )
+    assert named("Associated Press").search_prefixes == ("apnews.com/article/",)
+    assert named("Associated Press").url_patterns == ()
+    assert named("NYT").search_prefixes == ("nytimes.com/{yyyy}/{mm}/{dd}/",)
+    assert len(named("The White House").url_patterns) == 2
+    assert named("The Guardian").search_prefixes == ()
+    assert any(p.url_patterns for p in REGISTRY.publishers)
+
+
+def test_a_publisher_built_without_patterns_has_none() -> None:
+    paper = Publisher("Example Paper", "newspaper", ("paper.example",), ())
+    assert (paper.url_patterns, paper.search_prefixes) == ((), ())
+
+
+def _entry(**keys: object) -> dict[str, object]:
+    return {"name": "X Daily", "type": "newspaper", "domains": ["xdaily.example"], **keys}
+
+
+def test_parse_entry_reads_patterns_and_prefixes() -> None:
+    publisher = registry_module.parse_entry(
+        _entry(
+            domains=["xdaily.example", "gov.br/planalto"],
+            url_patterns=[
+                "https://www.xdaily.example/{yyyy}/{mm}/{dd}/{slug}.html",
+                "https://news.xdaily.example/{slug}",  # a subdomain of a domain entry
+                "http://www.gov.br/planalto/{slug}",
+                "https://news.xdaily.example/{slug}",
+            ],
+            search_prefixes=["WWW.XDaily.example/{yyyy}/News/", "gov.br/planalto/"],
+        ),
+        "entry",
+    )
+    assert publisher.url_patterns == (
+        "https://www.xdaily.example/{yyyy}/{mm}/{dd}/{slug}.html",
+        "https://news.xdaily.example/{slug}",
+        "http://www.gov.br/planalto/{slug}",
+    )
+    # Stored like a domain entry: the host in lower case without `www.`, the path as given.
+    assert publisher.search_prefixes == ("xdaily.example/{yyyy}/News/", "gov.br/planalto/")
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ({"url_patterns": "https://xdaily.example/{slug}"}, "`url_patterns` must be a list of"),
+        ({"search_prefixes": ["xdaily.example/", 3]}, "`search_prefixes` must be a list of"),
+        (
+            {"url_patterns": ["https://xdaily.example/{year}/{slug}"]},
+            "unknown placeholder {year} (expected {slug}, {yyyy}, {mm}, {dd})",
+        ),
+        ({"url_patterns": ["https://xdaily.example/{}/{slug}"]}, "unknown placeholder {}"),
+        ({"url_patterns": ["https://xdaily.example/{yyyy}/"]}, "{slug} exactly once"),
+        ({"url_patterns": ["https://xdaily.example/{slug}/{slug}"]}, "{slug} exactly once"),
+        ({"url_patterns": ["xdaily.example/{slug}"]}, "must start with https:// or http://"),
+        ({"url_patterns": ["ftp://xdaily.example/{slug}"]}, "must start with https://"),
+        ({"url_patterns": ["https://xdaily.example/{slug"]}, "a brace that opens or closes no"),
+        ({"url_patterns": ["https://xdaily.example/a b/{slug}"]}, "must not contain whitespace"),
+        ({"url_patterns": ["https://{yyyy}.xdaily.example/{slug}"]}, "placeholder in its host"),
+        ({"url_patterns": ["https:///{slug}"]}, "has no host"),
+        (
+            {"url_patterns": ["https://www.other.example/{slug}"]},
+            "is not under any of the publisher's domains (xdaily.example)",
+        ),
+        ({"url_patterns": ["https://notxdaily.example/{slug}"]}, "is not under any"),
+        (
+            {"domains": ["gov.br/planalto"], "url_patterns": ["https://www.gov.br/casa/{slug}"]},
+            "is not under any of the publisher's domains (gov.br/planalto)",
+        ),
+        (
+            {"domains": ["gov.br/planalto"], "url_patterns": ["https://gov.br/planaltos/{slug}"]},
+            "is not under any",
+        ),
+        ({"search_prefixes": ["https://xdaily.example/"]}, "without a scheme"),
+        ({"search_prefixes": ["xdaily.example/{slug}"]}, "must not contain {slug}"),
+        (
+            {"search_prefixes": ["xdaily.example/{month}/"]},
+            "unknown placeholder {month} (expected {yyyy}, {mm}, {dd})",
+        ),
+        ({"search_prefixes": ["other.example/news/"]}, "is not under any"),
+        ({"search_prefixes": ["/news/"]}, "has no host"),
+        ({"domains": ["gov.br/planalto"], "search_prefixes": ["gov.br/"]}, "is not under any"),
+        ({"search_prefixes": ["xdaily.example/\tnews/"]}, "must not contain whitespace"),
+    ],
+)
+def test_parse_entry_rejects_bad_patterns_and_prefixes(
+    keys: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RegistryError) as error:
+        registry_module.parse_entry(_entry(**keys), "publisher entry 1 ('X Daily')")
+    assert str(error.value).startswith("publisher entry 1 ('X Daily'): `")
+    assert message in str(error.value)
+
+
+def test_the_key_at_fault_is_named() -> None:
+    with pytest.raises(RegistryError, match=r"'X Daily'\): `search_prefixes`: 'other\.example/'"):
+        registry_module.parse_entry(_entry(search_prefixes=["other.example/"]), "entry ('X Daily')")
+
+
+def test_extended_adds_patterns_to_a_built_in_publisher() -> None:
+    pattern = "https://www.reuters.com/world/{yyyy}/{mm}/{slug}/"
+    extended = REGISTRY.extended([{"name": "Reuters", "url_patterns": [pattern]}])
+    reuters = extended.lookup("路透社")
+    assert reuters is not None
+    assert reuters.url_patterns == (pattern,)
+    assert reuters.search_prefixes == ("reuters.com/world/",)  # not given: the built-in one kept
+    assert (reuters.domains, reuters.aliases) == (
+        named("Reuters").domains,
+        named("Reuters").aliases,
+    )
+    assert named("Reuters").url_patterns == ()  # the original is unchanged
+
+
+def test_a_user_entry_may_clear_the_built_in_prefixes() -> None:
+    extended = REGISTRY.extended([{"name": "Associated Press", "search_prefixes": []}])
+    ap = extended.lookup("AP")
+    assert ap is not None
+    assert ap.search_prefixes == ()
+
+
+def test_a_users_pattern_is_checked_against_the_built_in_domains() -> None:
+    with pytest.raises(RegistryError, match=r"publisher entry 1 \('Reuters'\): `url_patterns`"):
+        REGISTRY.extended([{"name": "Reuters", "url_patterns": ["https://example.com/{slug}"]}])
+
+
+def test_new_domains_drop_the_built_in_patterns_off_them() -> None:
+    extended = REGISTRY.extended(
+        [
+            {"name": "Associated Press", "domains": ["apnews.example"]},
+            {"name": "The White House", "domains": ["whitehouse.gov", "wh.example"]},
+        ]
+    )
+    ap, white_house = extended.lookup("AP"), extended.lookup("白宮")
+    assert ap is not None
+    assert white_house is not None
+    assert ap.search_prefixes == ()
+    assert white_house.url_patterns == named("The White House").url_patterns
+
+
+def test_a_domain_a_user_takes_takes_the_built_in_patterns_on_it() -> None:
+    extended = REGISTRY.extended(
+        [{"name": "AP Mirror", "type": "online", "domains": ["apnews.com"]}]
+    )
+    ap = extended.lookup("Associated Press")
+    assert ap is not None
+    assert (ap.domains, ap.search_prefixes) == (("ap.org",), ())
+
+
+def test_a_configuration_file_can_give_patterns(tmp_path: Path) -> None:
+    from citecheck.cli import UsageError
+    from citecheck.cli import registry as configured
+
+    path = tmp_path / "citecheck.toml"
+    path.write_text(
+        '[[publishers]]\nname = "CBS News"\n'
+        'url_patterns = ["https://www.cbsnews.com/news/{slug}/"]\n'
+        '[[publishers]]\nname = "Riverside Gazette"\ntype = "newspaper"\n'
+        'domains = ["riverside.example"]\nsearch_prefixes = ["riverside.example/{yyyy}/"]\n',
+        encoding="utf-8",
+    )
+    registry = configured(str(path))
+    assert registry is not None
+    cbs, gazette = registry.lookup("CBS"), registry.lookup("Riverside Gazette")
+    assert cbs is not None
+    assert gazette is not None
+    assert cbs.url_patterns == ("https://www.cbsnews.com/news/{slug}/",)
+    assert cbs.search_prefixes == ("cbsnews.com/news/",)
+    assert gazette.search_prefixes == ("riverside.example/{yyyy}/",)
+    path.write_text(
+        '[[publishers]]\nname = "CBS News"\nurl_patterns = ["https://www.cbsnews.com/news/"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(UsageError, match=r"'CBS News'\): `url_patterns`.*\{slug\} exactly once"):
+        configured(str(path))
+
+
+def test_the_fingerprint_depends_on_patterns_and_prefixes() -> None:
+    pattern = ["https://www.reuters.com/{slug}/"]
+    one = REGISTRY.extended([{"name": "Reuters", "url_patterns": pattern}])
+    again = REGISTRY.extended([{"name": "Reuters", "url_patterns": pattern}])
+    other = REGISTRY.extended([{"name": "Reuters", "url_patterns": ["https://reuters.com/{slug}"]}])
+    prefixes = REGISTRY.extended([{"name": "Reuters", "search_prefixes": ["reuters.com/"]}])
+    fingerprints = {r.fingerprint() for r in (REGISTRY, one, other, prefixes)}
+    assert len(fingerprints) == 4
+    assert one.fingerprint() == again.fingerprint()
