@@ -44,8 +44,9 @@ def add_flags(add: Callable[..., Any]) -> None:
         action="append",
         default=[],
         metavar="STATUS=DURATION",
-        help="how long a stored result is used instead of a request, per status or 'archive' "
-        "(such as ok=7d, dead=12h, archive=30d; 0 never; repeatable)",
+        help="how long a stored result is used instead of a request, per status, 'archive', or "
+        "'resolved'/'unresolved' for searches of unlinked citations (such as ok=7d, dead=12h, "
+        "archive=30d, unresolved=6h; 0 never; repeatable)",
     )
 
 
@@ -77,7 +78,8 @@ def duration(text: str) -> float:
 
 
 def ttl(values: list[str]) -> dict[str, float]:
-    """`--cache-ttl` values as seconds by status (or `archive`)."""
+    """`--cache-ttl` values as seconds by status (or `archive`, `resolved`, `unresolved`: every
+    key of `DEFAULT_TTL`; `unavailable` is none, since such a search is never kept)."""
     from citecheck.cache import DEFAULT_TTL
     from citecheck.model import STATUSES
 
@@ -147,8 +149,8 @@ def run_cache(options: argparse.Namespace) -> int:
                 pruned = cache.prune()
                 print(
                     f"pruned {cache.path}: {pruned.outcomes} results, {pruned.archives} archive "
-                    f"records, {pruned.failures} failed checks and {pruned.documents} document "
-                    "extractions removed"
+                    f"records, {pruned.resolutions} citation searches, {pruned.failures} failed "
+                    f"checks and {pruned.documents} document extractions removed"
                 )
             else:
                 _stats(cache, options.format)
@@ -175,6 +177,8 @@ def _stats(cache: Any, format: str) -> None:
                     "stale": stats.stale,
                     "archives": stats.archives,
                     "documents": stats.documents,
+                    "resolutions": dict(sorted(stats.resolutions.items())),
+                    "resolutions_fresh": stats.resolutions_fresh,
                     "failing": stats.failing,
                     "failures": stats.failures,
                     "oldest": stats.oldest,
@@ -191,6 +195,12 @@ def _stats(cache: Any, format: str) -> None:
     lines += [f"  {status}: {count}" for status, count in sorted(stats.outcomes.items())]
     lines.append(f"archives:  {stats.archives} records")
     lines.append(f"documents: {stats.documents} extractions")
+    searched = sum(stats.resolutions.values())
+    fresh = stats.resolutions_fresh
+    lines.append(
+        f"searches:  {searched} citation searches ({fresh} fresh, {searched - fresh} stale)"
+    )
+    lines += [f"  {status}: {count}" for status, count in sorted(stats.resolutions.items())]
     lines.append(f"history:   {stats.failing} URLs with {stats.failures} failed checks")
     if stats.oldest is not None and stats.newest is not None:
         lines.append(f"checked:   {day(stats.oldest)} to {day(stats.newest)}")

@@ -1,14 +1,23 @@
-"""The result cache: check results and archive look-ups kept between runs in one SQLite file
-(`Cache`), with the failure history that tells a link gone for good from a bad day.
+"""The result cache: check results, archive look-ups, document extractions and the searches for
+unlinked citations kept between runs in one SQLite file (`Cache`), with the failure history that
+tells a link gone for good from a bad day.
 
-`policy.py` says what is kept and for how long, `store.py` does the reads and writes; `schema.py`
-opens the file and keeps its tables current; `codec.py` has the values and their rows.
+`policy.py` says what is kept and for how long, `store.py` does the reads and writes and
+`maintenance.py` the counting and pruning; `schema.py` opens the file and keeps its tables current
+(upgrading or rebuilding an older file); `codec.py` has the values and their rows.
 """
 
 from __future__ import annotations
 
 from citecheck.cache.codec import Cached, Check, Failure, Pruned, Stats
-from citecheck.cache.policy import DAY, DEFAULT_TTL, FAILED, HISTORY_DAYS, SUCCEEDED
+from citecheck.cache.policy import (
+    DAY,
+    DEFAULT_TTL,
+    FAILED,
+    HISTORY_DAYS,
+    RESOLUTION_STATUSES,
+    SUCCEEDED,
+)
 from citecheck.cache.schema import SCHEMA_VERSION, CacheError
 from citecheck.cache.store import Cache, default_dir
 
@@ -17,6 +26,7 @@ __all__ = [
     "DEFAULT_TTL",
     "FAILED",
     "HISTORY_DAYS",
+    "RESOLUTION_STATUSES",
     "SCHEMA_VERSION",
     "SUCCEEDED",
     "Cache",

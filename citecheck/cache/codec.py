@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,10 @@ class Stats:
     """The latest `checked_at` among stored outcomes, None when there are none."""
     documents: int = 0
     """Stored document extractions."""
+    resolutions: Mapping[str, int] = field(default_factory=dict)
+    """Stored searches for unlinked citations per status (`resolved`, `unresolved`)."""
+    resolutions_fresh: int = 0
+    """Of those, how many may be served now (the others are what `prune` would remove)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,8 @@ class Pruned:
     """Failure rows older than `HISTORY_DAYS`."""
     documents: int = 0
     """Document extractions not used for `DOCUMENT_DAYS`."""
+    resolutions: int = 0
+    """Searches for unlinked citations past their freshness."""
 
 
 _STATUSES = frozenset(STATUSES)

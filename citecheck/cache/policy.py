@@ -16,6 +16,9 @@ passing off an old or accidental verdict as today's:
   reverse: a HEAD check knows nothing of the page's anchors.
 - URLs carrying credentials are never written: the cache is a plain file in the user's cache
   directory, and passwords do not belong in it.
+- A search that resolved an unlinked citation to a page is kept for a month (the page found stays
+  the page cited); one that found nothing for a day, since the search index may have caught up
+  by tomorrow. A search that could not be made (`unavailable`) answered nothing and is not kept.
 """
 
 from __future__ import annotations
@@ -36,10 +39,17 @@ DEFAULT_TTL: Mapping[str, float] = MappingProxyType(
         "dead": 1 * DAY,
         "soft-404": 1 * DAY,
         "archive": 30 * DAY,
+        "resolved": 30 * DAY,
+        "unresolved": 1 * DAY,
     }
 )
-"""Seconds a stored result may be served, per status code (and `archive` for archive look-ups);
-a status not named here is never stored as a result."""
+"""Seconds a stored result may be served, per status code (`archive` for archive look-ups,
+`resolved` and `unresolved` for the searches of unlinked citations); a status not named here is
+never stored as a result."""
+
+RESOLUTION_STATUSES: frozenset[str] = frozenset({"resolved", "unresolved"})
+"""The statuses of a citation search that may be kept (with a positive TTL); `unavailable`, a
+search that could not be made, never is, whatever TTL it is given."""
 
 FAILED: frozenset[str] = frozenset(
     {"dead", "soft-404", "server-error", "timeout", "unreachable", "blocked", "rate-limited"}

@@ -1,12 +1,14 @@
 """Opening the cache file: the connection's settings, the tables, and what becomes of a file
 written by another version of citecheck or one that is not a database at all.
 
-The cache is a convenience, so nothing found on disk is worth stopping a run for: a file with
-another schema version is emptied and rebuilt (there is no migration — every row can be
-re-learned by checking again), and a file SQLite cannot read is moved aside, not deleted, so that
-whoever wants to know what happened still has it. What does stop the run is a cache that cannot
-be opened or written at all: that is a `CacheError`, and the caller decides whether to go on
-without a cache.
+The cache is a convenience, so nothing found on disk is worth stopping a run for. A file of an
+older schema version whose later versions only added tables is upgraded in place (`_UPGRADES`):
+its rows stay, the new tables are created, and nobody needs to hear about it. A file of any other
+version (a newer one, one with tables but no version, one whose tables are not what its version
+says) is emptied and rebuilt, with a note: every row can be re-learned by checking again. A file
+SQLite cannot read is moved aside, not deleted, so that whoever wants to know what happened still
+has it. What does stop the run is a cache that cannot be opened or written at all: that is a
+`CacheError`, and the caller decides whether to go on without a cache.
 """
 
 from __future__ import annotations
@@ -14,13 +16,28 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
-SCHEMA_VERSION: int = 1
-"""The layout of the tables; a file with any other `PRAGMA user_version` is rebuilt."""
+SCHEMA_VERSION: int = 2
+"""The layout of the tables (`PRAGMA user_version`); an older file is upgraded when `_UPGRADES`
+can, any other is rebuilt."""
 
-TABLES = ("outcomes", "failures", "archives", "documents")
+TABLES = ("outcomes", "failures", "archives", "documents", "resolutions")
 """The tables this version keeps."""
+
+_RESOLUTIONS = (
+    # Searches for unlinked citations: the caller's encoded result under its digest (`store.py`).
+    """CREATE TABLE resolutions (
+        key TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        value BLOB NOT NULL,
+        checked_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX resolutions_by_status ON resolutions (status, checked_at)",
+)
 
 _CREATE = (
     """CREATE TABLE outcomes (
@@ -65,7 +82,29 @@ _CREATE = (
         value BLOB NOT NULL,
         used_at REAL NOT NULL
     ) WITHOUT ROWID""",
+    *_RESOLUTIONS,
 )
+"""A new file's tables and indexes, at `SCHEMA_VERSION`."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Upgrade:
+    """What turns a file of one schema version into the next, without touching its rows."""
+
+    tables: frozenset[str]
+    """The tables it creates: a file that already has one of them is not what its version says."""
+    statements: tuple[str, ...]
+    """The statements that create them."""
+
+
+_UPGRADES: Mapping[int, _Upgrade] = MappingProxyType(
+    {
+        # 1 -> 2: the resolutions of unlinked citations; the other tables are unchanged.
+        1: _Upgrade(frozenset({"resolutions"}), _RESOLUTIONS),
+    }
+)
+"""The upgrade from each version to the next; a version with no path to `SCHEMA_VERSION` here is
+rebuilt."""
 
 _UNREADABLE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 """SQLite's primary result codes for a file that is not (or no longer) a database."""
@@ -123,9 +162,10 @@ def _open(path: Path, busy_timeout: float, notes: list[str]) -> sqlite3.Connecti
 
 
 def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
-    """Create the tables, or drop and recreate them for another schema version."""
-    # The write lock first, then look again: two processes opening a new cache at once must not
-    # both create it, and the second must not rebuild what the first just made.
+    """Create the tables, add those an older version lacks, or drop and recreate them for a
+    version that cannot be upgraded."""
+    # The write lock first, then look again: two processes opening a new or old cache at once
+    # must not both create or upgrade it, and the second must not rebuild what the first made.
     db.execute("BEGIN IMMEDIATE")
     try:
         version = _version(db)
@@ -133,15 +173,21 @@ def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
         if version == SCHEMA_VERSION and not set(TABLES) - tables:
             db.execute("COMMIT")
             return
-        if version != 0 or tables:
-            for name in sorted(tables):
-                db.execute(f'DROP TABLE "{name.replace(chr(34), chr(34) * 2)}"')
-            notes.append(
-                f"cache at {path} was rebuilt: schema {version}, this citecheck uses"
-                f" {SCHEMA_VERSION}"
-            )
-        for statement in _CREATE:
-            db.execute(statement)
+        if _upgradable(version, tables):
+            # Nothing to tell the user: every row is still there and still served.
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _UPGRADES[step].statements:
+                    db.execute(statement)
+        else:
+            if version != 0 or tables:
+                for name in sorted(tables):
+                    db.execute(f'DROP TABLE "{name.replace(chr(34), chr(34) * 2)}"')
+                notes.append(
+                    f"cache at {path} was rebuilt: schema {version}, this citecheck uses"
+                    f" {SCHEMA_VERSION}"
+                )
+            for statement in _CREATE:
+                db.execute(statement)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("COMMIT")
     except BaseException:
@@ -149,6 +195,17 @@ def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
         raise
+
+
+def _upgradable(version: int, tables: set[str]) -> bool:
+    """Whether a file at `version` with `tables` can be brought to `SCHEMA_VERSION` by
+    `_UPGRADES`: every step is known, and the file has the tables its version should have and
+    none of those the steps create."""
+    steps = range(version, SCHEMA_VERSION)
+    if not steps or any(step not in _UPGRADES for step in steps):
+        return False  # version 0 (no schema yet), this version, a newer one, or an unknown one
+    added = frozenset().union(*(_UPGRADES[step].tables for step in steps))
+    return not added & tables and set(TABLES) - added <= tables
 
 
 def _version(db: sqlite3.Connection) -> int:

@@ -1,5 +1,6 @@
-"""The result cache: check results, failure histories and archive look-ups in one SQLite file
-(what is kept and for how long is in `policy.py`).
+"""The result cache: check results, failure histories, archive look-ups, document extractions
+and the searches for unlinked citations in one SQLite file (what is kept and for how long is in
+`policy.py`; `maintenance.py` has the queries of `stats`, `clear` and `prune`).
 
 Every write is one transaction (`BEGIN IMMEDIATE` ... `COMMIT`), so a crash or `kill -9` leaves
 either all of a run's results or none of them, and concurrent runs wait for each other (up to
@@ -16,11 +17,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import platformdirs
 
 from citecheck.archive.model import ArchiveResult
+from citecheck.cache import maintenance
 from citecheck.cache.codec import (
     ARCHIVE_COLUMNS,
     OUTCOME_COLUMNS,
@@ -37,10 +39,9 @@ from citecheck.cache.codec import (
 from citecheck.cache.policy import (
     DAY,
     DEFAULT_TTL,
-    DOCUMENT_DAYS,
     FAILED,
-    HISTORY_DAYS,
     KEPT_FAILURES,
+    RESOLUTION_STATUSES,
     SUCCEEDED,
     storable,
 )
@@ -185,43 +186,30 @@ class Cache:
                 found.update((str(k), bytes(v)) for k, v in db.execute(sql, chunk))
         return found
 
+    def resolutions_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The stored value of each citation-search key whose row is fresh by its status's TTL
+        (`resolved`, `unresolved`)."""
+        now = self._now()
+        found: dict[str, bytes] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted(set(keys))):
+                rows = db.execute(
+                    "SELECT key, status, value, checked_at FROM resolutions"
+                    f" WHERE key IN ({_marks(chunk)})",
+                    chunk,
+                )
+                found.update(
+                    (str(key), bytes(value))
+                    for key, status, value, checked_at in rows
+                    if self._fresh(status, checked_at, now)
+                )
+        return found
+
     def stats(self) -> Stats:
         """What the cache holds now."""
         now = self._now()
         with self._reading() as db:
-            groups = db.execute(
-                "SELECT status, COUNT(*), MIN(checked_at), MAX(checked_at) FROM outcomes"
-                " GROUP BY status"
-            ).fetchall()
-            fresh = 0
-            for status, *_ in groups:
-                ttl = self._ttl.get(status, 0.0)
-                if ttl > 0:
-                    fresh += _count(
-                        db,
-                        "SELECT COUNT(*) FROM outcomes WHERE status = ? AND checked_at + ? > ?",
-                        (status, ttl, now),
-                    )
-            archives = _count(db, "SELECT COUNT(*) FROM archives")
-            documents = _count(db, "SELECT COUNT(*) FROM documents")
-            failing = _count(db, "SELECT COUNT(DISTINCT url) FROM failures")
-            failures = _count(db, "SELECT COUNT(*) FROM failures")
-            version = _count(db, "PRAGMA user_version")
-        total = sum(n for _, n, _, _ in groups)
-        return Stats(
-            path=self.path,
-            size=sum(_size(self.path.with_name(self.path.name + s)) for s in ("", "-wal")),
-            schema_version=version,
-            outcomes={status: n for status, n, _, _ in groups},
-            fresh=fresh,
-            stale=total - fresh,
-            archives=archives,
-            failing=failing,
-            failures=failures,
-            oldest=min((lo for _, _, lo, _ in groups), default=None),
-            newest=max((hi for _, _, _, hi in groups), default=None),
-            documents=documents,
-        )
+            return maintenance.stats(db, self.path, self._ttl, now)
 
     # Writing ------------------------------------------------------------------------------------
 
@@ -287,61 +275,47 @@ class Cache:
                 [(at, key, at - DAY) for at, key in touched],
             )
 
+    def record_resolutions(
+        self, items: Iterable[tuple[str, str, bytes]], *, at: float | None = None
+    ) -> None:
+        """Record searches for unlinked citations, `(key, status, value)` with the caller's
+        encoded result as `value`, in one transaction; a later record of a key replaces the
+        earlier. Only `resolved` and `unresolved` with a positive TTL are kept: `unavailable`
+        (the search could not be made) is no answer."""
+        when = self._now() if at is None else at
+        rows = [
+            (key, status, value, when)
+            for key, status, value in items
+            if status in RESOLUTION_STATUSES and self._ttl.get(status, 0.0) > 0
+        ]
+        if not rows:
+            return
+        with self._writing() as db:
+            db.executemany(_UPSERT_RESOLUTION, rows)
+
     def clear(self) -> int:
         """Remove every stored row (the schema stays); returns how many were removed."""
         with self._writing() as db:
-            removed = 0
-            for table in ("outcomes", "archives", "failures", "documents"):
-                removed += _count(db, f"SELECT COUNT(*) FROM {table}")
-                db.execute(f"DELETE FROM {table}")
+            removed = maintenance.clear(db)
         self._compact()
         return removed
 
     def prune(self) -> Pruned:
-        """Remove what can no longer be served: results past their freshness, failures older
-        than `HISTORY_DAYS`."""
+        """Remove what can no longer be served: results and searches past their freshness,
+        failures older than `HISTORY_DAYS`, extractions unused for `DOCUMENT_DAYS`."""
         now = self._now()
         with self._writing() as db:
-            outcomes = 0
-            statuses = [s for (s,) in db.execute("SELECT DISTINCT status FROM outcomes")]
-            for status in statuses:
-                outcomes += self._expire(db, "outcomes", "status = ? AND", (status,), status, now)
-            archives = self._expire(db, "archives", "", (), "archive", now)
-            failures = db.execute(
-                "DELETE FROM failures WHERE at + ? <= ?", (HISTORY_DAYS * DAY, now)
-            ).rowcount
-            documents = db.execute(
-                "DELETE FROM documents WHERE used_at + ? <= ?", (DOCUMENT_DAYS * DAY, now)
-            ).rowcount
+            pruned = maintenance.prune(db, self._ttl, now)
         self._compact()
-        return Pruned(outcomes, archives, failures, documents)
+        return pruned
 
     # Internals ----------------------------------------------------------------------------------
 
     def _fresh(self, kind: str, checked_at: float, now: float) -> bool:
-        # The same comparison as the SQL in `stats` and `_expire`, so that what is served, what
-        # is counted fresh and what prune keeps agree to the last bit.
+        # The same comparison as the SQL in `maintenance.py`, so that what is served, what is
+        # counted fresh and what prune keeps agree to the last bit.
         ttl = self._ttl.get(kind, 0.0)
         return ttl > 0 and checked_at + ttl > now
-
-    def _expire(
-        self,
-        db: sqlite3.Connection,
-        table: str,
-        where: str,
-        args: tuple[Any, ...],
-        kind: str,
-        now: float,
-    ) -> int:
-        ttl = self._ttl.get(kind, 0.0)
-        if ttl <= 0:
-            sql, params = f"DELETE FROM {table} WHERE {where} 1", args
-        else:
-            sql, params = (
-                f"DELETE FROM {table} WHERE {where} checked_at + ? <= ?",
-                (*args, ttl, now),
-            )
-        return db.execute(sql, params).rowcount
 
     def _compact(self) -> None:
         """Give the freed pages back to the file system; worth trying, not worth failing for."""
@@ -398,17 +372,6 @@ def _newer(cached: Cached, page: bool, old: Cached) -> bool:
     return cached.checked_at > old.checked_at or (cached.checked_at == old.checked_at and page)
 
 
-def _count(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
-    return int(db.execute(sql, params).fetchone()[0])
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
 def _message(path: Path, doing: str, e: sqlite3.Error) -> str:
     if unreadable(e):
         reason = f"{e} (the file is damaged: delete it, and the next run starts a new cache)"
@@ -438,4 +401,11 @@ _UPSERT_ARCHIVE = (
     " timestamp = excluded.timestamp, source = excluded.source,"
     " checked_at = excluded.checked_at"
     " WHERE excluded.checked_at >= archives.checked_at"
+)
+
+_UPSERT_RESOLUTION = (
+    "INSERT INTO resolutions (key, status, value, checked_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " status = excluded.status, value = excluded.value, checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= resolutions.checked_at"
 )

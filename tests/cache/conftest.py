@@ -1,7 +1,9 @@
-"""Fixtures for the cache's tests: a clock the test moves, and caches opened on it."""
+"""Fixtures for the cache's tests: a clock the test moves, caches opened on it, and cache files
+of schema version 1 as an older citecheck left them."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -47,3 +49,72 @@ def open_cache(tmp_path: Path, clock: Clock) -> Iterator[OpenCache]:
     yield open_
     for cache in opened:
         cache.close()
+
+
+V1 = (
+    """CREATE TABLE outcomes (
+        url TEXT NOT NULL,
+        want_page INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        http_status INTEGER,
+        final_url TEXT,
+        redirects TEXT NOT NULL,
+        suggested_url TEXT,
+        reason TEXT,
+        attempts INTEGER NOT NULL,
+        anchors TEXT,
+        complete INTEGER NOT NULL,
+        checked_at REAL NOT NULL,
+        PRIMARY KEY (url, want_page)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX outcomes_by_status ON outcomes (status, checked_at)",
+    """CREATE TABLE failures (
+        url TEXT NOT NULL,
+        at REAL NOT NULL,
+        status TEXT NOT NULL,
+        http_status INTEGER,
+        detail TEXT NOT NULL
+    )""",
+    "CREATE INDEX failures_by_url ON failures (url, at)",
+    """CREATE TABLE archives (
+        key TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        url TEXT,
+        timestamp TEXT,
+        source TEXT,
+        checked_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE documents (
+        key TEXT PRIMARY KEY,
+        value BLOB NOT NULL,
+        used_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+)
+"""The tables of schema 1, as citecheck wrote them before the resolutions table."""
+
+MakeV1 = Callable[..., sqlite3.Connection]
+
+
+@pytest.fixture
+def version_1() -> Iterator[MakeV1]:
+    """Make `directory / "cache.sqlite3"` a version-1 cache file in WAL mode, without citecheck
+    (`skip=TABLE` leaves out one table); returns a connection to it (autocommit) to fill. Every
+    connection is closed at the end."""
+    opened: list[sqlite3.Connection] = []
+
+    def make(directory: Path, *, skip: str = "") -> sqlite3.Connection:
+        directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(directory / "cache.sqlite3", isolation_level=None)
+        opened.append(db)
+        db.execute("PRAGMA journal_mode = WAL")
+        for statement in V1:
+            if not (skip and statement.startswith(f"CREATE TABLE {skip} ")):
+                db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        return db
+
+    yield make
+    for db in opened:
+        db.close()

@@ -9,9 +9,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from citecheck.cache import Cache, Check
+from citecheck.cache import SCHEMA_VERSION, Cache, Check
 from citecheck.model import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,48 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
             for i in range(10)
         ]
         assert len(cache.lookup_many(keys)) == 600
+
+
+def _upgrader(directory: str, name: str, go: multiprocessing.synchronize.Event) -> None:
+    go.wait(10)
+    # Both processes find version 1 and want to upgrade it: one does, the other finds it done.
+    with Cache(Path(directory)) as cache:
+        assert cache.notes == [], cache.notes
+        assert cache.lookup_many([(f"https://old.example/{i}", False) for i in range(10)])
+        cache.record_resolutions([(name, "resolved", name.encode())])
+
+
+def test_two_processes_upgrade_a_version_1_file_at_once(
+    tmp_path: Path, version_1: Callable[..., sqlite3.Connection]
+) -> None:
+    directory = tmp_path / "c"
+    db = version_1(directory)
+    db.executemany(
+        "INSERT INTO outcomes VALUES (?, 0, 'ok', 'fine', 200, NULL, '[]', NULL, NULL, 1, NULL,"
+        " 1, ?)",
+        [(f"https://old.example/{i}", time.time()) for i in range(10)],
+    )
+    db.close()
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    workers = [
+        context.Process(target=_upgrader, args=(str(directory), name, go))
+        for name in ("first", "second")
+    ]
+    for worker in workers:
+        worker.start()
+    go.set()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0]
+    with Cache(directory) as cache:
+        assert cache.notes == []
+        assert cache.stats().schema_version == SCHEMA_VERSION == 2
+        assert cache.stats().outcomes == {"ok": 10}
+        assert cache.resolutions_many(["first", "second"]) == {
+            "first": b"first",
+            "second": b"second",
+        }
 
 
 LOOP = """

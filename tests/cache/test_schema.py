@@ -4,11 +4,12 @@ and a place where no cache can be."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from citecheck.cache import SCHEMA_VERSION, Cache, CacheError, Check
+from citecheck.cache import SCHEMA_VERSION, Cache, Cached, CacheError, Check, Failure, schema
 from citecheck.model import Outcome
 
 URL = "https://a.example/"
@@ -137,3 +138,155 @@ def test_a_database_path_that_is_a_directory_is_a_cache_error(tmp_path, clock) -
     with pytest.raises(CacheError) as error:
         Cache(tmp_path / "c", now=clock)
     assert str(tmp_path / "c" / "cache.sqlite3") in str(error.value)
+
+
+# Upgrading a version-1 file -------------------------------------------------------------------
+
+
+DEAD = "https://gone.example/"
+
+
+def write_v1(
+    version_1: Callable[..., sqlite3.Connection],
+    directory: Path,
+    t: float,
+    *,
+    skip: str = "",
+    extra: str = "",
+) -> Path:
+    """A version-1 cache file with rows in outcomes, failures and documents (`skip` leaves out
+    one table, `extra` adds a statement)."""
+    db = version_1(directory, skip=skip)
+    try:
+        if extra:
+            db.execute(extra)
+        outcome = (
+            "INSERT INTO outcomes VALUES (?, 0, ?, ?, ?, NULL, '[]', NULL, NULL, 1, NULL, 1, ?)"
+        )
+        db.execute(outcome, (URL, "ok", "fine", 200, t - 60))
+        db.execute(outcome, (DEAD, "dead", "HTTP 404", 404, t - 60))
+        db.execute("INSERT INTO failures VALUES (?, ?, 'dead', 404, 'HTTP 404')", (DEAD, t - 60))
+        db.execute("INSERT INTO failures VALUES (?, ?, 'dead', 404, 'HTTP 404')", (DEAD, t - 4e5))
+        if skip != "documents":
+            db.execute("INSERT INTO documents VALUES ('doc', x'00ff', ?)", (t,))
+    finally:
+        db.close()
+    return directory / "cache.sqlite3"
+
+
+def schema_objects(path: Path) -> set[tuple[str, str]]:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        return {(str(kind), str(name)) for kind, name in rows}
+    finally:
+        db.close()
+
+
+def assert_v1_rows_kept(cache: Cache, t: float) -> None:
+    assert cache.lookup(URL, want_page=False) == Cached(
+        Outcome("ok", "fine", 200, attempts=1), None, True, t - 60
+    )
+    dead = cache.lookup(DEAD, want_page=False)
+    assert dead is not None
+    assert dead.outcome.status == "dead"
+    assert cache.failures_many([DEAD]) == {
+        DEAD: (Failure(t - 4e5, "dead", 404, "HTTP 404"), Failure(t - 60, "dead", 404, "HTTP 404"))
+    }
+    assert cache.documents_many(["doc"]) == {"doc": b"\x00\xff"}
+
+
+def test_the_schema_version_is_2() -> None:
+    assert SCHEMA_VERSION == 2
+    assert "resolutions" in schema.TABLES
+
+
+def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_rows(
+    tmp_path, clock, version_1
+) -> None:
+    path = write_v1(version_1, tmp_path / "c", clock.t)
+    before = schema_objects(path)
+    with Cache(tmp_path / "c", now=clock) as cache:
+        assert cache.notes == []
+        assert_v1_rows_kept(cache, clock.t)
+        assert cache.stats().outcomes == {"ok": 1, "dead": 1}
+        cache.record_resolutions([("k", "resolved", b"{}")])
+        assert cache.resolutions_many(["k"]) == {"k": b"{}"}
+    assert user_version(path) == 2
+    assert schema_objects(path) == before | {
+        ("table", "resolutions"),
+        ("index", "resolutions_by_status"),
+    }
+    with Cache(tmp_path / "c", now=clock) as again:
+        assert again.notes == []
+        assert again.resolutions_many(["k"]) == {"k": b"{}"}
+        assert_v1_rows_kept(again, clock.t)
+
+
+def test_an_upgraded_file_has_what_a_new_file_has(tmp_path, clock, version_1) -> None:
+    write_v1(version_1, tmp_path / "old", clock.t)
+    Cache(tmp_path / "old", now=clock).close()
+    Cache(tmp_path / "new", now=clock).close()
+    sql = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    old, new = (sqlite3.connect(tmp_path / d / "cache.sqlite3") for d in ("old", "new"))
+    try:
+        assert old.execute(sql).fetchall() == new.execute(sql).fetchall()
+    finally:
+        old.close()
+        new.close()
+
+
+@pytest.mark.parametrize(
+    ("skip", "extra"),
+    [
+        ("documents", ""),  # a table of version 1 missing
+        ("", "CREATE TABLE resolutions (key TEXT PRIMARY KEY)"),  # version 2's table already there
+    ],
+)
+def test_a_version_1_file_that_is_not_what_it_says_is_rebuilt(
+    tmp_path, clock, version_1, skip, extra
+) -> None:
+    path = write_v1(version_1, tmp_path / "c", clock.t, skip=skip, extra=extra)
+    with Cache(tmp_path / "c", now=clock) as cache:
+        assert cache.notes == [
+            f"cache at {path} was rebuilt: schema 1, this citecheck uses {SCHEMA_VERSION}"
+        ]
+        assert cache.lookup(URL, want_page=False) is None
+        cache.record_resolutions([("k", "resolved", b"{}")])
+        assert cache.resolutions_many(["k"]) == {"k": b"{}"}
+    assert user_version(path) == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("version", [-1, 3, 99])
+def test_a_version_without_an_upgrade_path_is_rebuilt(tmp_path, clock, version_1, version) -> None:
+    path = write_v1(version_1, tmp_path / "c", clock.t)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(f"PRAGMA user_version = {version}")
+    db.close()
+    with Cache(tmp_path / "c", now=clock) as cache:
+        assert [n for n in cache.notes if f"rebuilt: schema {version}," in n]
+        assert cache.stats().outcomes == {}
+    assert user_version(path) == SCHEMA_VERSION
+
+
+def test_an_upgrade_another_process_made_meanwhile_is_not_made_again(
+    tmp_path, clock, monkeypatch, version_1
+) -> None:
+    path = write_v1(version_1, tmp_path / "c", clock.t)
+    real = schema._migrate
+
+    def racing(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
+        # This connection has seen version 1; before it takes the write lock another process
+        # upgrades the file and stores a search.
+        monkeypatch.setattr(schema, "_migrate", real)
+        with Cache(tmp_path / "c", now=clock) as other:
+            assert other.notes == []
+            other.record_resolutions([("k", "resolved", b"theirs")])
+        real(db, path, notes)
+
+    monkeypatch.setattr(schema, "_migrate", racing)
+    with Cache(tmp_path / "c", now=clock) as cache:
+        assert cache.notes == []
+        assert cache.resolutions_many(["k"]) == {"k": b"theirs"}
+        assert_v1_rows_kept(cache, clock.t)
+    assert user_version(path) == 2

@@ -44,6 +44,7 @@ def test_public_names() -> None:
         "DEFAULT_TTL",
         "FAILED",
         "HISTORY_DAYS",
+        "RESOLUTION_STATUSES",
         "SCHEMA_VERSION",
         "SUCCEEDED",
         "Cache",

@@ -137,6 +137,9 @@ def test_the_cache_directory_comes_from_the_environment(
         (["--cache-ttl", "ok"], "--cache-ttl 'ok': expected STATUS=DURATION"),
         (["--cache-ttl", "fine=1d"], "--cache-ttl 'fine=1d': expected STATUS=DURATION"),
         (["--cache-ttl", "ok=forever"], "'forever' is not a duration"),
+        (["--cache-ttl", "nonsense=1d"], "--cache-ttl 'nonsense=1d': expected STATUS=DURATION"),
+        # A search that could not be made is never kept, so it has no lifetime to set.
+        (["--cache-ttl", "unavailable=1d"], "--cache-ttl 'unavailable=1d': expected"),
     ],
 )
 def test_bad_cache_flags_are_usage_errors(
@@ -146,6 +149,44 @@ def test_bad_cache_flags_are_usage_errors(
     doc.write_text("nothing\n", encoding="utf-8")
     assert main(check(*flags, str(doc))) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_lifetimes_of_citation_searches_can_be_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from citecheck.cli_cache import ttl
+
+    assert ttl(["resolved=2d", "unresolved=6h"]) == {"resolved": 2 * 86400.0, "unresolved": 21600.0}
+    doc = tmp_path / "a.md"
+    doc.write_text("nothing\n", encoding="utf-8")
+    flags = ["--cache-dir", str(tmp_path / "c"), "--cache-ttl", "resolved=2d"]
+    assert main(check(*flags, "--cache-ttl", "unresolved=0", str(doc))) == 0
+    assert "--cache-ttl" not in capsys.readouterr().err
+
+
+def test_cache_stats_and_prune_show_the_citation_searches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from citecheck.cache import DAY, Cache
+
+    cache = str(tmp_path / "c")
+    with Cache(Path(cache)) as store:
+        store.record_resolutions([("found", "resolved", b"{}"), ("lost", "unresolved", b"{}")])
+        store.record_resolutions([("old", "unresolved", b"{}")], at=time.time() - 2 * DAY)
+        store.record_resolutions([("never", "unavailable", b"{}")])
+    assert main(["cache", "stats", "--cache-dir", cache, "--format", "json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["schema_version"] == 2
+    assert stats["resolutions"] == {"resolved": 1, "unresolved": 2}
+    assert stats["resolutions_fresh"] == 2
+    assert main(["cache", "stats", "--cache-dir", cache]) == 0
+    text = capsys.readouterr().out
+    assert "searches:  3 citation searches (2 fresh, 1 stale)" in text
+    assert "  unresolved: 2" in text
+    assert main(["cache", "prune", "--cache-dir", cache]) == 0
+    assert "1 citation searches" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache-dir", cache]) == 0
+    assert "2 entries removed" in capsys.readouterr().out
 
 
 def test_a_cache_directory_that_cannot_be_made_stops_the_run(
