@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from citecheck.cache import Cache, Cached
     from citecheck.confirm import History
     from citecheck.model import Outcome
+    from citecheck.resolve.model import Resolution
     from citecheck.run import Extraction
 
 Key = tuple[object, bool]
@@ -232,6 +233,22 @@ class RunCache:
         """Remember this run's archive look-ups (the store keeps only the final ones)."""
         if results:
             self.store.record_archives(results.items(), at=self.options.now())
+
+    def resolutions(self, keys: Iterable[str]) -> dict[str, Resolution]:
+        """The fresh resolutions of these searches (`resolving.py` keys)."""
+        from citecheck.resolving import kept
+
+        return kept(self.store.resolutions_many(keys))
+
+    def record_resolutions(self, results: Mapping[str, Resolution]) -> None:
+        """Remember this run's resolutions (the store keeps neither `unavailable` ones nor any
+        whose status has no time to live)."""
+        if not results:
+            return
+        from citecheck.resolving import encode
+
+        items = [(key, r.status, encode(r)) for key, r in results.items()]
+        self.store.record_resolutions(items, at=self.options.now())
 
 
 def archive_key(

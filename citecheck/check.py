@@ -21,22 +21,18 @@ import re
 from collections.abc import Callable, Container, Iterator, Sequence
 from typing import BinaryIO
 
-from citecheck import policy
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
-from citecheck.confirm import verdict
 from citecheck.model import (
     CheckReport,
     Citation,
-    CitationCheck,
     Document,
     DocumentSummary,
     Format,
     InputProblem,
-    Outcome,
     Target,
 )
 from citecheck.passes import Done, Event, Links, events, warm
-from citecheck.plans import Plan, as_offline, plan, shown, with_fragment
+from citecheck.plans import Plan, plan, shown
 from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, can_fork
@@ -45,11 +41,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import httpx
 
-    from citecheck.archive import ArchiveResult, SaveResult
-    from citecheck.archiving import ArchiveOptions, Key
+    from citecheck.archiving import ArchiveOptions
     from citecheck.caching import CacheOptions, RunCache
     from citecheck.confirm import History
     from citecheck.fetch import Fetched, Fetcher
+    from citecheck.resolve.model import Resolution, ResolveOptions
 
 Progress = Callable[[int, int], None]
 """Told (targets done, targets known) as checking goes on."""
@@ -77,6 +73,7 @@ def check_paths(
     archive: ArchiveOptions | None = None,
     cache: CacheOptions | None = None,
     idle: Callable[[Sequence[Citation]], None] | None = None,
+    resolve: ResolveOptions | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
@@ -91,7 +88,9 @@ def check_paths(
     processes and this one would only wait, with the citations the report will show (in its
     order): a chance to prepare their rendering (`report.json.Prepared`). Raises `InputError`
     (collect), `re.error` (a bad `exclude`) and `CacheError` (a cache that cannot be opened
-    or written)."""
+    or written). With `resolve`, citations in words without a URL are resolved to the page they
+    mean once the links are checked (`resolving.py`), and the pages found are checked (and
+    archived) like links."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -106,7 +105,8 @@ def check_paths(
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers is None:
         workers = 1 if transport is not None else (os.cpu_count() or 1)
-    run = _Run(settings, extraction, patterns, check_fragments, progress, idle)
+    run = Run(settings, extraction, patterns, check_fragments, progress, idle)
+    run.resolve_options = resolve
     try:
         run.open_cache(cache)
         documents = collected.documents
@@ -131,6 +131,7 @@ def check_paths(
                     run.sharded(extracted, shards)
                 finally:
                     stop()
+            run.resolve(documents, transport)
             return run.report(collected.problems, archive, transport)
         import trio
 
@@ -140,12 +141,13 @@ def check_paths(
             trio.run(run.main, early, extracted, transport)
         finally:
             stop()
+        run.resolve(documents, transport)
         return run.report(collected.problems, archive, transport)
     finally:
         run.close_cache()
 
 
-class _Run:
+class Run:
     """One check run's state: documents as they come, targets requested, outcomes."""
 
     def __init__(
@@ -177,6 +179,10 @@ class _Run:
         """The citations as the report shows them, in its order, once `prepare` made them."""
         self.served_histories: dict[str, History] | None = None
         """The histories of the failures the cache served, once `prepare` judged them."""
+        self.resolve_options: ResolveOptions | None = None
+        """How to resolve citations without a URL; None: they are not resolved."""
+        self.resolutions: dict[tuple[int, int], Resolution] = {}
+        """What resolving found, by (document index, citation position)."""
 
     def open_cache(self, options: CacheOptions | None) -> None:
         if options is not None:
@@ -251,7 +257,7 @@ class _Run:
                 while True:
                     for target, want_page in wanted:
                         key = (target.key, want_page)
-                        nursery.start_soon(self._fetch, fetcher, target, want_page, key)
+                        nursery.start_soon(self.fetch_one, fetcher, target, want_page, key)
                     event = await trio.to_thread.run_sync(next, extracted, None)
                     if event is None:
                         break
@@ -274,11 +280,11 @@ class _Run:
         let `idle` prepare their rendering. (On a rerun the cache answers, checking the few
         links it cannot is the longest wait: a third of the run.)"""
         self.shown = [shown(c) for index in sorted(self.done) for c, _ in self.done[index][1]]
-        self.served_histories = self._served_histories()
+        self.served_histories = self.judge_served()
         if self.idle is not None:
             self.idle(self.shown)
 
-    def _served_histories(self) -> dict[str, History]:
+    def judge_served(self) -> dict[str, History]:
         cache = self.cache
         if cache is None or not cache.served:
             return {}
@@ -292,7 +298,7 @@ class _Run:
         `serve`, that the cache cannot answer). A document's `Done` is where its citations are
         planned for the report (which puts the documents in input order)."""
         if isinstance(event, Links):
-            plans = [self._plan(link) for link in event.links]
+            plans = [self.plan_for(link) for link in event.links]
             self.early[event.index] = {
                 (link.span.start, link.span.end): planned
                 for link, planned in zip(event.links, plans, strict=True)
@@ -307,10 +313,15 @@ class _Run:
                 if citation.kind == "link":  # planned already when its links came
                     planned = early.get((citation.span.start, citation.span.end))
                 if planned is None:
-                    planned = self._plan(citation)
+                    planned = self.plan_for(citation)
                 planned_citations.append((citation, planned))
                 plans.append(planned)
             self.done[event.index] = (event.summary, planned_citations)
+        wanted = self.requests_for(plans)
+        return self.serve(wanted) if serve else wanted
+
+    def requests_for(self, plans: Sequence[Plan]) -> list[tuple[Target, bool]]:
+        """The requests `plans` need that were not asked for yet (which are now)."""
         wanted = []
         for planned in plans:
             target = planned.target
@@ -323,7 +334,7 @@ class _Run:
             self.started.add(key)
             self.targets[target.key] = target
             wanted.append((target, want_page))
-        return self.serve(wanted) if serve else wanted
+        return wanted
 
     def serve(self, wanted: list[tuple[Target, bool]]) -> list[tuple[Target, bool]]:
         """The requests of `wanted` the cache cannot answer (the others are answered)."""
@@ -332,15 +343,25 @@ class _Run:
             self.fetched.update(served)
         return wanted
 
-    def _plan(self, citation: Citation) -> Plan:
+    def plan_for(self, citation: Citation) -> Plan:
         return plan(citation, exclude=self.exclude, check_fragments=self.check_fragments)
 
-    async def _fetch(
+    async def fetch_one(
         self, fetcher: Fetcher, target: Target, want_page: bool, key: tuple[object, bool]
     ) -> None:
         self.fetched[key] = await fetcher.fetch(target, want_page=want_page)
         if self.progress is not None:
             self.progress(len(self.fetched), len(self.started))
+
+    def resolve(
+        self, documents: Sequence[Document], transport: httpx.AsyncBaseTransport | None
+    ) -> None:
+        """Resolve the citations in words without a URL, and check the pages found
+        (`resolving.resolve_run`)."""
+        if self.resolve_options is not None:
+            from citecheck.resolving import resolve_run
+
+            resolve_run(self, documents, transport)
 
     def report(
         self,
@@ -348,122 +369,7 @@ class _Run:
         archive: ArchiveOptions | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> CheckReport:
-        """The report, in input order; with `archive`, the archives are asked first. With a
-        cache, dead links are judged by their history, and what this run learned is kept."""
-        if archive is not None:
-            from citecheck.archiving import key_for
-        cache = self.cache
-        served = cache.served if cache is not None else {}
-        offline = policy.is_offline(f.outcome for k, f in self.fetched.items() if k not in served)
-        histories: dict[str, History] = {}
-        if cache is not None and not offline:
-            # What this run fetched comes after what the cache served (for the same URL, the
-            # fetch is the newer word).
-            if self.served_histories is None:
-                self.served_histories = self._served_histories()
-            histories = {
-                **self.served_histories,
-                **cache.judge(
-                    (self.targets[k[0]], f.outcome, True)
-                    for k, f in self.fetched.items()
-                    if k not in served
-                ),
-            }
-        summaries = [self.done[index][0] for index in sorted(self.done)]
-        rows: list[tuple[Citation, Plan, Outcome | None, Key | None]] = []
-        extra: list[tuple[History | None, float | None]] = []
-        dates = {summary.path: summary.date for summary in summaries}
-        for citation, planned in (p for i in sorted(self.done) for p in self.done[i][1]):
-            outcome = planned.outcome
-            key = None
-            history = cached_at = None
-            if planned.target is not None:
-                request = (planned.target.key, True)
-                if request not in self.fetched:
-                    request = (planned.target.key, False)
-                fetched = self.fetched[request]
-                outcome = fetched.outcome
-                if offline:
-                    outcome = as_offline(outcome)
-                else:
-                    outcome = with_fragment(outcome, fetched, planned.fragment)
-                    history = histories.get(planned.target.url)
-                    if history is not None:
-                        outcome = verdict(outcome, history)
-                if request in served:
-                    cached_at = served[request].checked_at
-                if archive is not None:
-                    key = key_for(planned.target.url, citation.date, dates.get(citation.path))
-            rows.append((citation, planned, outcome, key))
-            extra.append((history, cached_at))
-        archived, saved = self._archives(rows, archive, transport, offline)
-        if cache is not None:
-            read = {i: (d[0], [c for c, _ in d[1]]) for i, d in self.done.items()}
-            _keep(cache, lambda: cache.record(self.fetched, self.targets, read, offline=offline))
-        citations = self.shown
-        if citations is None:
-            citations = [shown(citation) for citation, _, _, _ in rows]
-        checks = [
-            CitationCheck(
-                citation,
-                outcome,
-                planned.shown,
-                archived.get(key) if key is not None else None,
-                saved.get(key[0]) if key is not None else None,
-                history,
-                cached_at,
-            )
-            for citation, (_, planned, outcome, key), (history, cached_at) in zip(
-                citations, rows, extra, strict=True
-            )
-        ]
-        return CheckReport(
-            tuple(summaries),
-            tuple(checks),
-            problems,
-            len(self.fetched) - len(served),
-            offline,
-            len(served),
-            tuple(cache.notes) if cache is not None else (),
-        )
+        """The report (`reporting.report`)."""
+        from citecheck.reporting import report
 
-    def _archives(
-        self,
-        rows: Sequence[tuple[Citation, Plan, Outcome | None, Key | None]],
-        archive: ArchiveOptions | None,
-        transport: httpx.AsyncBaseTransport | None,
-        offline: bool,
-    ) -> tuple[dict[Key, ArchiveResult], dict[str, SaveResult]]:
-        """The archive look-ups of the rows that have one (the cache's, else the archives')."""
-        if archive is None:
-            return {}, {}
-        from citecheck.archiving import look_up
-
-        wanted = [(key, o.status if o else None) for _, _, o, key in rows if key is not None]
-        known: dict[Key, ArchiveResult] = {}
-        names: dict[Key, str] = {}
-        if self.cache is not None and archive.archives:
-            from citecheck.caching import archive_key
-
-            names = {key: archive_key(*key, archive.archives) for key, _ in wanted}
-            stored = self.cache.archives(names.values())
-            known = {key: stored[name] for key, name in names.items() if name in stored}
-        archived, saved = look_up(
-            wanted, archive, self.settings, transport=transport, offline=offline, known=known
-        )
-        cache = self.cache
-        if cache is not None and not offline:
-            learned = {names[k]: r for k, r in archived.items() if k in names and k not in known}
-            _keep(cache, lambda: cache.record_archives(learned))
-        return archived, saved
-
-
-def _keep(cache: RunCache, write: Callable[[], None]) -> None:
-    """Write to the cache; if it cannot be written (another run holds it too long, the disk is
-    full), the report still comes out whole, and says that this run's results were not kept."""
-    from citecheck.cache import CacheError
-
-    try:
-        write()
-    except CacheError as error:
-        cache.notes.append(f"this run's results were not kept in the cache: {error}")
+        return report(self, problems, archive, transport)

@@ -174,10 +174,11 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes that check links, each with its own hosts (grouped by registrable "
         "domain); --max-concurrency is divided among them (default: the number of CPUs)",
     )
-    from citecheck import cli_archive, cli_cache
+    from citecheck import cli_archive, cli_cache, cli_resolve
 
     cli_cache.add_flags(add)
     cli_archive.add_flags(add)
+    cli_resolve.add_flags(add)
 
 
 def _settings(options: argparse.Namespace) -> FetchSettings:
@@ -248,12 +249,13 @@ def run_check(options: argparse.Namespace) -> int:
     settings = _settings(options)
     exclude = _exclude(options.exclude)
     extraction = _extraction(options)
-    from citecheck import cli_archive, cli_cache
+    from citecheck import cli_archive, cli_cache, cli_resolve
     from citecheck.cache import CacheError
     from citecheck.check import check_paths
 
     cache = cli_cache.cache_options(options)
     archive = cli_archive.archive_options(options)
+    resolve = cli_resolve.resolve_options(options)
     transport = cli_archive.transport(options, settings)
     # A recording is made in this process: forked workers would record in their own.
     workers = 1 if options.record else options.workers
@@ -284,6 +286,7 @@ def run_check(options: argparse.Namespace) -> int:
                 archive=archive,
                 cache=cache,
                 idle=prepared.add if prepared is not None else None,
+                resolve=resolve,
             )
         except (InputError, CacheError) as error:
             raise UsageError(str(error)) from None

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from citecheck.archive.model import ArchiveResult
     from citecheck.archive.save import SaveResult
     from citecheck.confirm import History
+    from citecheck.resolve.model import Resolution
 
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
@@ -312,6 +313,9 @@ class CitationCheck:
     """The source's failed checks remembered by the cache, when it has any (`confirm.py`)."""
     cached_at: float | None = None
     """When the outcome was checked (epoch seconds), when it came from the cache, not the web."""
+    resolution: Resolution | None = None
+    """For a citation in words without a URL: the page resolving found for it, or why none
+    (docs/resolve.md); None when it was not resolved (`--no-resolve`, or not such a citation)."""
 
 
 @dataclass(frozen=True, slots=True)

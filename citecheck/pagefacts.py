@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import islice
 
+from citecheck.pagebytes import cap_bytes, decode_html
+
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs start-up time
 if TYPE_CHECKING:
     from datetime import date
@@ -81,17 +83,11 @@ _DATE_METAS = (
 _GENERIC = {"www", "www2", "mobile", "amp", "com", "org", "net", "gov", "edu", "int", "news", "web"}
 _HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/index.shtml"}
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
-# WHATWG labels Python does not know, and charsets read as the superset that real pages use.
-_LABELS = {"x-gbk": "gb18030", "x-x-big5": "big5hkscs", "cn-big5": "big5hkscs"}
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "cp1252"}
-_SUPERSETS["iso8859-1"] = "cp1252"  # as browsers do (WHATWG Encoding)
 
 # Controls (C0, DEL, C1), and the invisible bidirectional overrides that can disguise a title.
 _CONTROLS = "[\x00-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
 # What libxml2 refuses to hold: XML-forbidden controls, lone surrogates, non-characters.
 _UNPARSABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
-_META_CHARSET = rb"(?i)<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-zA-Z0-9._:-]+)"
-_HEADER_CHARSET = r"(?i)charset\s*=\s*[\"']?\s*([a-zA-Z0-9._:-]+)"
 _WAYBACK = r"(?i)https?://web\.archive\.org/web/[0-9]{1,14}[a-z_]*/(.+)"
 # A title's trailing site name follows a spaced separator; an unspaced one (`标题-新华网`) counts
 # only when what follows is a name the page gives, or what precedes is another of its titles.
@@ -103,47 +99,6 @@ _URL_DATES = (
     r"/((?:19|20)\d\d)-(\d\d)/(\d\d)(?:/|$)",  # /2020-02/19/ (Xinhua)
     r"[/_-]((?:19|20)\d\d)-?(\d\d)-?(\d\d)(?:[/_.-]|$)",  # -20250314-, /2025-03-14/
 )
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """The page's text: the charset from the Content-Type header, else from <meta charset> /
-    <meta http-equiv> in the first 4 KB, else detected; GB2312 and GBK decoded as GB18030 (its
-    superset: real pages labelled gb2312 use GBK characters), Big5 as big5hkscs; undecodable
-    bytes replaced.
-
-    A byte order mark overrides the labels, as in browsers. When the labelled charset cannot read
-    the bytes but detection (`citecheck.encoding.decode`) can, detection wins: mislabelled pages
-    are common, and replacement characters would hide their words.
-    """
-    import codecs
-
-    from citecheck.encoding import DecodeError, check_encoding, decode
-
-    if body.startswith(codecs.BOM_UTF8) or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        name = "utf-8-sig" if body.startswith(codecs.BOM_UTF8) else "utf-16"
-        return body.decode(name, "replace").removeprefix("\ufeff")
-    header = re.search(_HEADER_CHARSET, content_type or "")
-    meta = re.search(_META_CHARSET, body[:4096])
-    declared: str | None = None
-    for label, in_page in ((header and header[1], False), (meta and meta[1].decode(), True)):
-        try:
-            declared = check_encoding(_LABELS.get(label.lower(), label)) if label else None
-        except ValueError:
-            continue
-        if declared is not None:
-            # A page read as ASCII to find its label is not UTF-16 (WHATWG).
-            declared = "utf-8" if in_page and declared.startswith("utf-16") else declared
-            declared = _SUPERSETS.get(declared, declared)
-            break
-    if declared is not None:
-        try:  # incremental: a character cut off by the MAX_HTML cap is no error
-            return codecs.getincrementaldecoder(declared)().decode(body, final=False)
-        except UnicodeDecodeError:
-            pass
-    try:
-        return decode(body)[0]
-    except (DecodeError, ValueError):
-        return body.decode(declared or "utf-8", "replace")
 
 
 def page_facts(
@@ -169,7 +124,7 @@ def page_facts(
 
 def _facts(html: str | bytes, url: str | None, content_type: str | None, latest: date) -> PageFacts:
     if isinstance(html, bytes):
-        html = decode_html(_cap_bytes(html), content_type)
+        html = decode_html(cap_bytes(html, MAX_HTML), content_type)
     sample = html[:65536]  # bytes that were never text: NULs, controls, replacement marks
     if sample.count("\ufffd") + len(re.findall(_UNPARSABLE, sample)) > 0.3 * len(sample):
         return EMPTY
@@ -197,15 +152,6 @@ def _facts(html: str | bytes, url: str | None, content_type: str | None, latest:
         language=_language(root, metas),
         text=_main_text(root, url, small),
     )
-
-
-def _cap_bytes(body: bytes) -> bytes:
-    """The first MAX_HTML bytes, cut after a `>` or newline so that no character is split (in
-    UTF-8, GB18030, Big5 and Shift JIS neither byte occurs inside a character)."""
-    if len(body) <= MAX_HTML:
-        return body
-    cut = max(body.rfind(b">", MAX_HTML - 4096, MAX_HTML), body.rfind(b"\n", 0, MAX_HTML))
-    return body[: cut + 1 if cut > MAX_HTML - 4096 else MAX_HTML]
 
 
 def _parse(html: str) -> Any:

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from rapidfuzz import fuzz
 
-from citecheck.pagefacts import MAX_FIELD, MAX_HTML, MAX_TEXT, PageFacts, decode_html, page_facts
+from citecheck.pagebytes import decode_html
+from citecheck.pagefacts import MAX_FIELD, MAX_HTML, MAX_TEXT, PageFacts, page_facts
 
 PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "pages"
 EXPECTATIONS = PAGES / "expectations.json"

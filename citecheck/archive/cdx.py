@@ -110,6 +110,42 @@ def lookup_params(
     return params
 
 
+SEARCH_PAGE = 200
+"""How many rows one page of an index search asks for."""
+
+
+def search_params(
+    prefix: str,
+    match_type: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    resume_key: str | None = None,
+    limit: int = SEARCH_PAGE,
+) -> dict[str, str]:
+    """The query for the pages captured under `prefix` (`match_type` `prefix` or `domain`)
+    between `since` and `until` (whole days, either optional): good captures only (HTTP 200),
+    one row per distinct URL (`collapse=urlkey`), a page of `limit` rows with the key for the
+    next page (`showResumeKey`); `resume_key` asks for that next page."""
+    params = {
+        "url": prefix,
+        "matchType": match_type,
+        "output": "json",
+        "fl": ",".join(LOOKUP_FIELDS),
+        "filter": "statuscode:200",
+        "collapse": "urlkey",
+        "limit": str(limit),
+        "showResumeKey": "true",
+    }
+    if since is not None:
+        params["from"] = since.strftime("%Y%m%d") + "000000"
+    if until is not None:
+        params["to"] = until.strftime("%Y%m%d") + "235959"
+    if resume_key is not None:
+        params["resumeKey"] = resume_key
+    return params
+
+
 def _capture(fields: Sequence[str], row: Sequence[str]) -> Capture | None:
     if len(row) != len(fields):
         return None

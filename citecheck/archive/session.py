@@ -127,6 +127,19 @@ class Session:
         """`request(service, "GET", url, ...)`."""
         return await self.request(service, "GET", url, params=params, max_body=max_body)
 
+    async def once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_body: int = MAX_BODY,
+    ) -> Reply:
+        """One request, neither paced nor tried again (the caller does both: resolution reads
+        publishers' pages with its own per-host pacing); raises `Unavailable`."""
+        return await self._once(method, url, params, None, headers, max_body)
+
     async def _once(
         self,
         method: str,

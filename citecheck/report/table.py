@@ -216,7 +216,12 @@ def _checked_source(check: CitationCheck) -> Text:
     """The URL checked (or, for a citation in words, what it names)."""
     citation = check.citation
     if citation.kind != "link" and citation.url is None:
-        return _source(citation)
+        text = _source(citation)
+        resolution = check.resolution
+        if resolution is not None and resolution.url is not None:
+            text.append(f"\n→ {terminal_safe(resolution.url)}", style="underline")
+            text.append(f" (resolved, {resolution.confidence:.2f})", style="dim")
+        return text
     shown = check.target or citation.url or citation.local or citation.url_raw or ""
     text = Text(terminal_safe(shown), style="underline" if citation.url else "")
     outcome = check.outcome
@@ -235,7 +240,11 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
     for check in checks:
         outcome = check.outcome
         citation = check.citation
-        if outcome is None:
+        resolution = check.resolution
+        if outcome is None and resolution is not None:
+            status = Text(resolution.status, style=RESOLUTION_STYLE.get(resolution.status, ""))
+            http, detail = "", Text(terminal_safe("; ".join(resolution.evidence[:2])))
+        elif outcome is None:
             status, http, detail = Text("not checked", style="dim"), "", Text("")
         else:
             status = Text(outcome.status, style=STATUS_STYLE.get(outcome.status, ""))
@@ -255,6 +264,9 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
         )
     return table
 
+
+RESOLUTION_STYLE = {"resolved": "green", "unresolved": "yellow", "unavailable": "dim"}
+"""How a citation in words that was searched for but not checked is shown."""
 
 _ARCHIVE_SHOWN = {
     "archived": "archived",
@@ -293,6 +305,10 @@ def check_summary(report: CheckReport) -> str:
     line += "s" if len(report.documents) != 1 else ""
     if counts:
         line += ": " + ", ".join(f"{count} {status}" for status, count in counts.items())
+    resolved = Counter(c.resolution.status for c in report.checks if c.resolution is not None)
+    if resolved:
+        line += "; " + ", ".join(f"{count} {status}" for status, count in sorted(resolved.items()))
+        line += " citation" + ("s" if sum(resolved.values()) != 1 else "") + " in words"
     unchecked = sum(1 for c in report.checks if c.outcome is None)
     if unchecked:
         line += f", {unchecked} not checked"

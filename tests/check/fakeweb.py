@@ -44,6 +44,8 @@ class Seen:
     path: str
     headers: dict[str, str]
     tls: bool
+    query: str = ""
+    """The query string, undecoded (`url=apnews.com%2Farticle%2F&matchType=prefix…`)."""
 
 
 @dataclass
@@ -76,6 +78,15 @@ PUBLIC = {
     "slow.example": "93.184.215.20",
     "badtls.example": "93.184.215.21",
     "closed.example": "93.184.215.22",
+    # The publishers of the reference article and the Wayback Machine, imitated by
+    # `publishers.py` for the resolution tests.
+    "www.state.gov": "93.184.215.30",
+    "www.gov.br": "93.184.215.31",
+    "apnews.com": "93.184.215.32",
+    "www.cbsnews.com": "93.184.215.33",
+    "web.archive.org": "93.184.215.34",
+    "www.reuters.com": "93.184.215.35",
+    "search.example": "93.184.215.36",
 }
 """Names the fake resolver knows, with the public-looking addresses it gives them."""
 
@@ -94,8 +105,8 @@ def _handler_class(web: FakeWeb, tls: bool) -> type[http.server.BaseHTTPRequestH
 
         def _answer(self) -> None:
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
-            path = self.path.split("?", 1)[0]
-            seen = Seen(self.command, host, path, dict(self.headers.items()), tls)
+            path, _, query = self.path.partition("?")
+            seen = Seen(self.command, host, path, dict(self.headers.items()), tls, query)
             web.seen.append(seen)
             handler = web.routes.get((host, path))
             answer = handler(seen) if handler else page("404", "<h1>Not Found</h1>", 404)

@@ -1,0 +1,262 @@
+"""Resolution for `check`: which citations are resolved, how they are asked for, and how a
+resolution is kept in the cache (docs/resolve.md).
+
+A citation is resolved when it names a source in words without a URL — a `reference` whose
+publisher the registry knows (a name alone cannot say where to look). What the search gets is
+what the citation says (title, date, publisher) and, when there is no title, the key terms of the
+sentence and paragraph that cite it. The searches run in this process, in one trio run with one
+client and one archive `Pacer` (the Wayback index's rate limit is per client), a few citations at
+a time, after the links are checked; a run that found itself offline searches nothing.
+
+Each search is kept in the cache under a digest of everything it depends on (the citation's
+words, the publisher's domains and patterns, this module's version), so an unchanged article
+is not searched again while the result is fresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import httpx
+import trio
+
+from citecheck.model import Citation, Document, Target
+from citecheck.publishers import Publisher, Registry
+from citecheck.resolve.model import Candidate, Resolution, ResolveOptions
+from citecheck.resolve.proof import Cited
+from citecheck.settings import FetchSettings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from citecheck.check import Run
+
+VERSION = 1
+"""Bumped when the search changes enough that kept results should be searched again."""
+
+AT_ONCE = 4
+"""How many citations are searched at the same time."""
+
+OFFLINE = Resolution("unavailable", None, 0.0, ("not searched: the run is offline (no network)",))
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A citation to resolve, as the search sees it."""
+
+    key: str
+    """The cache key: a digest of everything the search depends on."""
+    publisher: Publisher
+    """The cited publisher."""
+    cited: Cited
+    """What the citation says."""
+
+
+def wanted_for(
+    citation: Citation, text: str | None, registry: Registry, *, markup: bool = False
+) -> Wanted | None:
+    """What to search for `citation` (in a document whose text is `text`, HTML when
+    `markup`), or None when it is not a citation to resolve."""
+    if citation.kind != "reference" or citation.url is not None or not citation.publisher:
+        return None
+    publisher = registry.lookup(citation.publisher)
+    if publisher is None:
+        return None
+    terms: tuple[tuple[str, float], ...] = ()
+    if citation.title is None and text is not None:
+        from citecheck.resolve.context import paragraph_at
+        from citecheck.resolve.text import key_terms
+
+        paragraph, sentence = paragraph_at(
+            text, citation.span.start, citation.span.end, markup=markup
+        )
+        found = key_terms(sentence, paragraph, exclude=citation.text)
+        terms = tuple((term, round(weight, 3)) for term, weight in found)
+    cited = Cited(citation.title, citation.date, publisher.name, terms)
+    return Wanted(_key(publisher, cited), publisher, cited)
+
+
+def resolve_all(
+    wanted: Sequence[Wanted],
+    options: ResolveOptions,
+    settings: FetchSettings,
+    registry: Registry,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Resolution]:
+    """Each search's resolution, by key (each distinct key searched once)."""
+    distinct = {w.key: w for w in wanted}
+    results: dict[str, Resolution] = {}
+    if distinct:
+        trio.run(
+            _resolve_all, list(distinct.values()), options, settings, registry, transport, results
+        )
+    return results
+
+
+async def _resolve_all(
+    wanted: Sequence[Wanted],
+    options: ResolveOptions,
+    settings: FetchSettings,
+    registry: Registry,
+    transport: httpx.AsyncBaseTransport | None,
+    results: dict[str, Resolution],
+) -> None:
+    from citecheck.archive import Pacer, Session
+    from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
+    from citecheck.fetch import make_client
+    from citecheck.resolve.pages import PageReader
+    from citecheck.resolve.resolver import Resolver
+
+    async with make_client(settings, transport=transport) as client:
+        pacer = Pacer() if options.paced else Pacer(dict.fromkeys(PUBLISHED_PER_MINUTE, 1e9))
+        session = Session(client, pacer, user_agent=settings.user_agent, timeout=settings.timeout)
+        interval = max(settings.host_interval, 1.0) if options.paced else settings.host_interval
+        resolver = Resolver(
+            session, registry, options, reader=PageReader(session, interval=interval)
+        )
+        limiter = trio.CapacityLimiter(AT_ONCE)
+
+        async def one(item: Wanted) -> None:
+            async with limiter:
+                results[item.key] = await resolver.resolve(item.publisher, item.cited)
+
+        async with trio.open_nursery() as nursery:
+            for item in wanted:
+                nursery.start_soon(one, item)
+
+
+# In a check run -----------------------------------------------------------------------------------
+
+
+def resolve_run(
+    run: Run, documents: Sequence[Document], transport: httpx.AsyncBaseTransport | None
+) -> None:
+    """Resolve the citations in words without a URL (`resolving.py`), then check the pages
+    found, as links are: each resolved citation is planned for the report as a link to its
+    page."""
+    options = run.resolve_options
+    if options is None:
+        return
+    from citecheck import policy
+    from citecheck.publishers import default_registry
+    from citecheck.reporting import keep
+
+    registry = run.registry if run.registry is not None else default_registry()
+    texts = {d.path: (d.text, d.format == "html") for d in documents}
+    wanted: dict[tuple[int, int], Wanted] = {}
+    for index, (_, pairs) in run.done.items():
+        for position, (citation, _) in enumerate(pairs):
+            text, markup = texts.get(citation.path, (None, False))
+            item = wanted_for(citation, text, registry, markup=markup)
+            if item is not None:
+                wanted[(index, position)] = item
+    if not wanted:
+        return
+    served = run.cache.served if run.cache is not None else {}
+    if policy.is_offline(f.outcome for k, f in run.fetched.items() if k not in served):
+        run.resolutions = dict.fromkeys(wanted, OFFLINE)
+        return
+    keys = {item.key for item in wanted.values()}
+    known = run.cache.resolutions(keys) if run.cache is not None else {}
+    learned = resolve_all(
+        [item for item in wanted.values() if item.key not in known],
+        options,
+        run.settings,
+        registry,
+        transport=transport,
+    )
+    cache = run.cache
+    if cache is not None:
+        keep(cache, lambda: cache.record_resolutions(learned))
+    found = {**known, **learned}
+    run.resolutions = {place: found[item.key] for place, item in wanted.items()}
+    more: list[tuple[Target, bool]] = []
+    for (index, position), resolution in run.resolutions.items():
+        if resolution.url is None:
+            continue
+        citation, _ = run.done[index][1][position]
+        planned = run.plan_for(replace(citation, url=resolution.url))
+        run.done[index][1][position] = (citation, planned)
+        more.extend(run.requests_for([planned]))
+    _fetch_more(run, run.serve(more), transport)
+
+
+def _fetch_more(
+    run: Run, wanted: list[tuple[Target, bool]], transport: httpx.AsyncBaseTransport | None
+) -> None:
+    """Check `wanted` in this process (the few pages resolution found)."""
+    if not wanted:
+        return
+    import trio
+
+    from citecheck.fetch import Fetcher, make_client
+
+    async def fetch_all() -> None:
+        async with make_client(run.settings, transport=transport) as client:
+            fetcher = Fetcher(client, run.settings, paywalled=run.paywalled)
+            async with trio.open_nursery() as nursery:
+                for target, want_page in wanted:
+                    key = (target.key, want_page)
+                    nursery.start_soon(run.fetch_one, fetcher, target, want_page, key)
+
+    trio.run(fetch_all)
+
+
+# The cache's form ---------------------------------------------------------------------------------
+
+
+def encode(resolution: Resolution) -> bytes:
+    """A resolution as the cache keeps it (JSON)."""
+    import orjson
+
+    return orjson.dumps(asdict(resolution))
+
+
+def decode(value: bytes) -> Resolution | None:
+    """A kept resolution, or None when the bytes are not one (another version wrote them)."""
+    import orjson
+
+    try:
+        data: Any = orjson.loads(value)
+        candidates = tuple(Candidate(**c) for c in data.pop("candidates"))
+        data["evidence"] = tuple(data["evidence"])
+        return Resolution(**data, candidates=candidates)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def to_object(resolution: Resolution) -> dict[str, Any]:
+    """A resolution as the JSON report shows it (`resolved`)."""
+    return {
+        "status": resolution.status,
+        "url": resolution.url,
+        "confidence": resolution.confidence,
+        "evidence": list(resolution.evidence),
+        "candidates": [asdict(c) for c in resolution.candidates],
+        "requests": resolution.requests,
+    }
+
+
+def _key(publisher: Publisher, cited: Cited) -> str:
+    import orjson
+
+    parts = [
+        VERSION,
+        publisher.name,
+        list(publisher.domains),
+        list(publisher.url_patterns),
+        list(publisher.search_prefixes),
+        cited.title,
+        cited.date,
+        [list(term) for term in cited.terms],
+    ]
+    return hashlib.sha256(orjson.dumps(parts)).hexdigest()
+
+
+def kept(stored: Mapping[str, bytes]) -> dict[str, Resolution]:
+    """The cache's resolutions that can still be read, by key."""
+    found = {key: decode(value) for key, value in stored.items()}
+    return {key: value for key, value in found.items() if value is not None}
