@@ -358,10 +358,15 @@ class Run:
     ) -> None:
         """Resolve the citations in words without a URL, and check the pages found
         (`resolving.resolve_run`)."""
-        if self.resolve_options is not None:
-            from citecheck.resolving import resolve_run
+        if self.resolve_options is None or not any(
+            c.kind == "reference" and c.url is None and c.publisher
+            for _, pairs in self.done.values()
+            for c, _ in pairs
+        ):
+            return  # nothing to resolve: not even the resolver's modules are loaded
+        from citecheck.resolving import resolve_run
 
-            resolve_run(self, documents, transport)
+        resolve_run(self, documents, transport)
 
     def report(
         self,

@@ -330,3 +330,21 @@ def test_a_bad_budget_is_a_usage_error(
     code = main(["check", "--no-cache", "--resolve-budget", flag, str(article)])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_run_with_nothing_to_resolve_does_not_load_the_resolver(tmp_path: Path) -> None:
+    # Start-up is measured: the resolver (and rapidfuzz) load only when a citation needs them.
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.md"
+    article.write_text("No sources here, only [a local file](a.md).\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from citecheck.check import check_paths\n"
+        "from citecheck.resolve.model import ResolveOptions\n"
+        f"check_paths([{str(article)!r}], resolve=ResolveOptions(), workers=1)\n"
+        "print(sorted(m for m in ('citecheck.resolving', 'rapidfuzz') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
