@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
 
 from fakeweb import Answer, FakeWeb, Seen
@@ -306,7 +308,10 @@ class Publishers:
                 continue
             rows.append([story.captured, story.url, "text/html", "200"])
         offset = int(query.get("resumeKey", "0") or 0)
-        limit = min(int(query.get("limit", "10000")), self.page_size)
+        limit = int(query.get("limit", "10000"))
+        if limit < 0:  # the last rows (archive look-ups ask for the captures closest before)
+            rows, limit = rows[limit:], -limit
+        limit = min(limit, self.page_size)
         page = rows[offset : offset + limit]
         fields = query.get("fl", "timestamp,original,mimetype,statuscode").split(",")
         out: list[list[str]] = [fields, *page]
@@ -315,11 +320,10 @@ class Publishers:
         return 200, {"Content-Type": "application/json"}, json.dumps(out).encode()
 
     def _replay(self, story: Story) -> Answer:
-        stamp = story.captured or ""
-        memento = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
+        when = datetime.strptime(story.captured or "", "%Y%m%d%H%M%S").replace(tzinfo=UTC)
         headers = {
             "Content-Type": "text/html; charset=utf-8",
-            "Memento-Datetime": f"{memento} (imitation)",
+            "Memento-Datetime": format_datetime(when, usegmt=True),
         }
         return 200, headers, page_html(story)
 

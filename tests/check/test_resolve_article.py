@@ -15,6 +15,7 @@ import pytest
 from fakeweb import Answer, FakeWeb, Seen, transport_for
 from publishers import AP_URL, CBS_URL, JEDDAH_URL, PLANALTO_URL, RUBIO_URL, Publishers, Story
 
+from citecheck.archiving import ArchiveOptions
 from citecheck.caching import CacheOptions
 from citecheck.check import check_paths
 from citecheck.cli import main
@@ -171,6 +172,24 @@ def test_a_citation_is_left_unresolved_rather_than_given_a_decoy(web: FakeWeb) -
         assert (line, resolution.status, resolution.url) == (line, "unresolved", None)
         assert resolution.candidates  # the best candidates are listed, with why they lost
         assert checks[line].outcome is None
+
+
+def test_a_resolved_page_is_archived_like_a_link(
+    web: FakeWeb, sites: Publishers, tmp_path: Path
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "They met (see: Joint Statement on the United States-Ukraine Meeting in Jeddah – United"
+        " States Department of State, March 11, 2025).\n",
+        encoding="utf-8",
+    )
+    archive = ArchiveOptions(("wayback",), paced=False)
+    (check,) = by_line(run(web, article, archive=archive)).values()
+    assert check.resolution is not None
+    assert check.resolution.url == JEDDAH_URL
+    assert check.archive is not None
+    assert check.archive.status == "archived"
+    assert check.archive.url == f"https://web.archive.org/web/20250311190512/{JEDDAH_URL}"
 
 
 def test_a_configured_search_endpoint_gives_candidates(
