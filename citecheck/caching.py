@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from citecheck.cache import Cache, Cached
     from citecheck.confirm import History
     from citecheck.model import Outcome
+    from citecheck.pagefacts import PageFacts
     from citecheck.resolve.model import Resolution
     from citecheck.run import Extraction
 
@@ -249,6 +250,25 @@ class RunCache:
 
         items = [(key, r.status, encode(r)) for key, r in results.items()]
         self.store.record_resolutions(items, at=self.options.now())
+
+    def pages(self, urls: Iterable[str]) -> dict[str, PageFacts]:
+        """The fresh facts of these pages (`verifying.py`)."""
+        from citecheck.verifying import decode
+
+        found = {url: decode(value) for url, (_, value) in self.store.pages_many(urls).items()}
+        return {url: facts for url, facts in found.items() if facts is not None}
+
+    def record_pages(self, facts: Mapping[str, PageFacts]) -> None:
+        """Remember the pages this run read (live or archived: the archive's URL says which)."""
+        if not facts:
+            return
+        from citecheck.verifying import encode
+
+        items = [
+            (url, "archived" if url.startswith("https://web.archive.org/") else "live", encode(f))
+            for url, f in facts.items()
+        ]
+        self.store.record_pages(items, at=self.options.now())
 
 
 def archive_key(

@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from citecheck.caching import CacheOptions, RunCache
     from citecheck.confirm import History
     from citecheck.fetch import Fetched, Fetcher
+    from citecheck.pagefacts import PageFacts
     from citecheck.resolve.model import Resolution, ResolveOptions
+    from citecheck.verifying import VerifyOptions
 
 Progress = Callable[[int, int], None]
 """Told (targets done, targets known) as checking goes on."""
@@ -74,6 +76,7 @@ def check_paths(
     cache: CacheOptions | None = None,
     idle: Callable[[Sequence[Citation]], None] | None = None,
     resolve: ResolveOptions | None = None,
+    verify: VerifyOptions | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
@@ -90,7 +93,8 @@ def check_paths(
     (collect), `re.error` (a bad `exclude`) and `CacheError` (a cache that cannot be opened
     or written). With `resolve`, citations in words without a URL are resolved to the page they
     mean once the links are checked (`resolving.py`), and the pages found are checked (and
-    archived) like links."""
+    archived) like links. With `verify`, what citations claim of their sources (title, date,
+    publisher, quotes) is checked against the pages (`verifying.py`)."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
     patterns = [re.compile(p) for p in exclude]
@@ -107,6 +111,7 @@ def check_paths(
         workers = 1 if transport is not None else (os.cpu_count() or 1)
     run = Run(settings, extraction, patterns, check_fragments, progress, idle)
     run.resolve_options = resolve
+    run.verify_options = verify
     try:
         run.open_cache(cache)
         documents = collected.documents
@@ -183,6 +188,10 @@ class Run:
         """How to resolve citations without a URL; None: they are not resolved."""
         self.resolutions: dict[tuple[int, int], Resolution] = {}
         """What resolving found, by (document index, citation position)."""
+        self.verify_options: VerifyOptions | None = None
+        """How to verify citations against their pages; None: they are not verified."""
+        self.page_facts: dict[str, PageFacts] = {}
+        """Pages already read in this run (by resolving), by the URL verification reads."""
 
     def open_cache(self, options: CacheOptions | None) -> None:
         if options is not None:

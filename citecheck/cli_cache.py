@@ -44,9 +44,10 @@ def add_flags(add: Callable[..., Any]) -> None:
         action="append",
         default=[],
         metavar="STATUS=DURATION",
-        help="how long a stored result is used instead of a request, per status, 'archive', or "
-        "'resolved'/'unresolved' for searches of unlinked citations (such as ok=7d, dead=12h, "
-        "archive=30d, unresolved=6h; 0 never; repeatable)",
+        help="how long a stored result is used instead of a request, per status, 'archive', "
+        "'resolved'/'unresolved' for searches of unlinked citations, or 'page' for what was read "
+        "of cited pages (such as ok=7d, dead=12h, archive=30d, unresolved=6h, page=2d; 0 never; "
+        "repeatable)",
     )
 
 
@@ -78,8 +79,8 @@ def duration(text: str) -> float:
 
 
 def ttl(values: list[str]) -> dict[str, float]:
-    """`--cache-ttl` values as seconds by status (or `archive`, `resolved`, `unresolved`: every
-    key of `DEFAULT_TTL`; `unavailable` is none, since such a search is never kept)."""
+    """`--cache-ttl` values as seconds by status (or `archive`, `resolved`, `unresolved`, `page`:
+    every key of `DEFAULT_TTL`; `unavailable` is none, since such a search is never kept)."""
     from citecheck.cache import DEFAULT_TTL
     from citecheck.model import STATUSES
 
@@ -149,8 +150,9 @@ def run_cache(options: argparse.Namespace) -> int:
                 pruned = cache.prune()
                 print(
                     f"pruned {cache.path}: {pruned.outcomes} results, {pruned.archives} archive "
-                    f"records, {pruned.resolutions} citation searches, {pruned.failures} failed "
-                    f"checks and {pruned.documents} document extractions removed"
+                    f"records, {pruned.resolutions} citation searches, {pruned.pages} pages read, "
+                    f"{pruned.failures} failed checks and {pruned.documents} document "
+                    "extractions removed"
                 )
             else:
                 _stats(cache, options.format)
@@ -179,6 +181,8 @@ def _stats(cache: Any, format: str) -> None:
                     "documents": stats.documents,
                     "resolutions": dict(sorted(stats.resolutions.items())),
                     "resolutions_fresh": stats.resolutions_fresh,
+                    "pages": stats.pages,
+                    "pages_fresh": stats.pages_fresh,
                     "failing": stats.failing,
                     "failures": stats.failures,
                     "oldest": stats.oldest,
@@ -201,6 +205,8 @@ def _stats(cache: Any, format: str) -> None:
         f"searches:  {searched} citation searches ({fresh} fresh, {searched - fresh} stale)"
     )
     lines += [f"  {status}: {count}" for status, count in sorted(stats.resolutions.items())]
+    read = stats.pages_fresh
+    lines.append(f"pages:     {stats.pages} pages read ({read} fresh, {stats.pages - read} stale)")
     lines.append(f"history:   {stats.failing} URLs with {stats.failures} failed checks")
     if stats.oldest is not None and stats.newest is not None:
         lines.append(f"checked:   {day(stats.oldest)} to {day(stats.newest)}")

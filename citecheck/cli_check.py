@@ -256,6 +256,7 @@ def run_check(options: argparse.Namespace) -> int:
     cache = cli_cache.cache_options(options)
     archive = cli_archive.archive_options(options)
     resolve = cli_resolve.resolve_options(options)
+    verify = cli_resolve.verify_options(options)
     transport = cli_archive.transport(options, settings)
     # A recording is made in this process: forked workers would record in their own.
     workers = 1 if options.record else options.workers
@@ -287,6 +288,7 @@ def run_check(options: argparse.Namespace) -> int:
                 cache=cache,
                 idle=prepared.add if prepared is not None else None,
                 resolve=resolve,
+                verify=verify,
             )
         except (InputError, CacheError) as error:
             raise UsageError(str(error)) from None
@@ -327,6 +329,15 @@ def _exit_code(report: CheckReport, fail_on: frozenset[str]) -> int:
     if report.problems:
         return EXIT_ERROR
     findings = sum(1 for check in report.checks if policy.fails(check.outcome, fail_on))
+    findings += sum(
+        1
+        for check in report.checks
+        for code in (
+            *(v.status for v in check.verification or ()),
+            *((check.resolution.status,) if check.resolution is not None else ()),
+        )
+        if code in fail_on
+    )
     return EXIT_FINDINGS if findings else EXIT_OK
 
 

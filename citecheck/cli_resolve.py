@@ -1,5 +1,6 @@
-"""The `check` command's resolution flags: `--no-resolve`, `--resolve-budget`,
-`--resolve-search` -> `ResolveOptions` (docs/resolve.md)."""
+"""The `check` command's flags for what it does with citations in words: `--no-resolve`,
+`--resolve-budget`, `--resolve-search` -> `ResolveOptions` (docs/resolve.md), and `--no-verify`
+-> `VerifyOptions` (docs/verify.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from citecheck.cli import UsageError
 
 if TYPE_CHECKING:
     from citecheck.resolve.model import ResolveOptions
+    from citecheck.verifying import VerifyOptions
 
 DEFAULT_BUDGET = "12/60"
 """Requests and seconds one citation's search may take."""
@@ -22,6 +24,12 @@ _BUDGET = re.compile(r"^\s*(\d+)\s*(?:/\s*(\d+(?:\.\d+)?)\s*s?)?\s*$")
 
 def add_flags(add: Callable[..., Any]) -> None:
     """Add the flags to the `check` parser (`add` is its `add_argument`)."""
+    add(
+        "--no-verify",
+        action="store_true",
+        help="do not check what citations claim of their sources (title, date, publisher, "
+        "quotes) against the pages",
+    )
     add(
         "--no-resolve",
         action="store_true",
@@ -52,6 +60,15 @@ def parse_budget(text: str) -> tuple[int, float]:
     if count < 1 or not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{text!r}: the count and the seconds must be above zero")
     return count, seconds
+
+
+def verify_options(options: argparse.Namespace) -> VerifyOptions | None:
+    """How to verify citations; None with `--no-verify`."""
+    if options.no_verify:
+        return None
+    from citecheck.verifying import VerifyOptions
+
+    return VerifyOptions(paced=not options.replay)
 
 
 def resolve_options(options: argparse.Namespace) -> ResolveOptions | None:

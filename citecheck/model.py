@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from citecheck.archive.save import SaveResult
     from citecheck.confirm import History
     from citecheck.resolve.model import Resolution
+    from citecheck.verify.model import Verification
 
 Format = Literal["markdown", "html", "text"]
 """The syntax a document is read as."""
@@ -316,6 +317,9 @@ class CitationCheck:
     resolution: Resolution | None = None
     """For a citation in words without a URL: the page resolving found for it, or why none
     (docs/resolve.md); None when it was not resolved (`--no-resolve`, or not such a citation)."""
+    verification: tuple[Verification, ...] | None = None
+    """What the article claims of the source (title, date, publisher, chronology, a quote),
+    checked against its page (docs/verify.md); None when it claims nothing or `--no-verify`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from citecheck.check import Run
     from citecheck.confirm import History
     from citecheck.resolve.model import Resolution
+    from citecheck.verify.model import Verification
 
 
 def report(
@@ -79,6 +80,13 @@ def report(
         rows.append((citation, planned, outcome, key))
         extra.append((history, cached_at, run.resolutions.get((index, position))))
     archived, saved = _archives(run, rows, archive, transport, offline)
+    verifications: list[tuple[Verification, ...] | None] = [None] * len(rows)
+    if run.verify_options is not None and any(
+        c.kind in ("reference", "quote") for c, _, _, _ in rows
+    ):
+        from citecheck.verifying import verify_rows
+
+        verifications = verify_rows(run, rows, archived, dates, transport, offline)
     if cache is not None:
         read = {i: (d[0], [c for c, _ in d[1]]) for i, d in run.done.items()}
         keep(cache, lambda: cache.record(run.fetched, run.targets, read, offline=offline))
@@ -95,10 +103,13 @@ def report(
             history,
             cached_at,
             resolution,
+            verification,
         )
-        for citation, (_, planned, outcome, key), (history, cached_at, resolution) in zip(
-            citations, rows, extra, strict=True
-        )
+        for citation, (_, planned, outcome, key), (
+            history,
+            cached_at,
+            resolution,
+        ), verification in zip(citations, rows, extra, verifications, strict=True)
     ]
     return CheckReport(
         tuple(summaries),

@@ -24,6 +24,7 @@ import httpx
 import trio
 
 from citecheck.model import Citation, Document, Target
+from citecheck.pagefacts import PageFacts
 from citecheck.publishers import Publisher, Registry
 from citecheck.resolve.model import Candidate, Resolution, ResolveOptions
 from citecheck.resolve.proof import Cited
@@ -85,15 +86,24 @@ def resolve_all(
     registry: Registry,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> dict[str, Resolution]:
-    """Each search's resolution, by key (each distinct key searched once)."""
+) -> tuple[dict[str, Resolution], dict[str, PageFacts]]:
+    """Each search's resolution, by key (each distinct key searched once); and the facts of the
+    live pages read, by URL after redirects."""
     distinct = {w.key: w for w in wanted}
     results: dict[str, Resolution] = {}
+    pages: dict[str, PageFacts] = {}
     if distinct:
         trio.run(
-            _resolve_all, list(distinct.values()), options, settings, registry, transport, results
+            _resolve_all,
+            list(distinct.values()),
+            options,
+            settings,
+            registry,
+            transport,
+            results,
+            pages,
         )
-    return results
+    return results, pages
 
 
 async def _resolve_all(
@@ -103,6 +113,7 @@ async def _resolve_all(
     registry: Registry,
     transport: httpx.AsyncBaseTransport | None,
     results: dict[str, Resolution],
+    pages: dict[str, PageFacts],
 ) -> None:
     from citecheck.archive import Pacer, Session
     from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
@@ -126,6 +137,7 @@ async def _resolve_all(
         async with trio.open_nursery() as nursery:
             for item in wanted:
                 nursery.start_soon(one, item)
+        pages.update(resolver.pages)
 
 
 # In a check run -----------------------------------------------------------------------------------
@@ -161,7 +173,7 @@ def resolve_run(
         return
     keys = {item.key for item in wanted.values()}
     known = run.cache.resolutions(keys) if run.cache is not None else {}
-    learned = resolve_all(
+    learned, pages = resolve_all(
         [item for item in wanted.values() if item.key not in known],
         options,
         run.settings,
@@ -180,6 +192,9 @@ def resolve_run(
         citation, _ = run.done[index][1][position]
         planned = run.plan_for(replace(citation, url=resolution.url))
         run.done[index][1][position] = (citation, planned)
+        facts = pages.get(resolution.url)
+        if facts is not None and planned.target is not None:
+            run.page_facts[planned.target.url] = facts
         more.extend(run.requests_for([planned]))
     _fetch_more(run, run.serve(more), transport)
 

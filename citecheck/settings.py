@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from citecheck._version import PROJECT_URL, __version__
-from citecheck.model import STATUSES, Status
+from citecheck.model import STATUSES
 
 DEFAULT_USER_AGENT = f"citecheck/{__version__} (+{PROJECT_URL})"
 """Who we say we are: a name a site owner can look up."""
@@ -111,15 +111,20 @@ def parse_size(value: str) -> int:
     return size
 
 
-def parse_statuses(value: str, flag: str = "--fail-on") -> frozenset[Status]:
-    """A comma-separated list of status codes; `none` for the empty list."""
+def parse_statuses(value: str, flag: str = "--fail-on") -> frozenset[str]:
+    """A comma-separated list of codes — link statuses, verification results that say the
+    article claims what its source does not (`title-mismatch`, `quote-not-found`, …), or
+    `unresolved` — or `none` for the empty list."""
     if value.strip().lower() == "none":
         return frozenset()
-    known = set(STATUSES)
-    codes: set[Status] = set()
+    from citecheck.verify.model import PROBLEMS
+
+    names = [*STATUSES, *sorted(PROBLEMS), "unresolved"]
+    known = set(names)
+    codes: set[str] = set()
     for item in (item.strip() for item in value.split(",")):
         if item not in known:
-            raise ValueError(f"{flag}: unknown status {item!r} (known: {', '.join(STATUSES)})")
+            raise ValueError(f"{flag}: unknown status {item!r} (known: {', '.join(names)})")
         codes.add(item)
     return frozenset(codes)
 

@@ -1,10 +1,11 @@
-"""The result cache: check results, archive look-ups, document extractions and the searches for
-unlinked citations kept between runs in one SQLite file (`Cache`), with the failure history that
-tells a link gone for good from a bad day.
+"""The result cache: check results, archive look-ups, document extractions, the searches for
+unlinked citations and the facts read of cited pages kept between runs in one SQLite file
+(`Cache`), with the failure history that tells a link gone for good from a bad day.
 
 `policy.py` says what is kept and for how long, `store.py` does the reads and writes and
 `maintenance.py` the counting and pruning; `schema.py` opens the file and keeps its tables current
-(upgrading or rebuilding an older file); `codec.py` has the values and their rows.
+(upgrading or rebuilding an older file); `codec.py` has the values, their rows and the statements
+that write them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from citecheck.cache.policy import (
     DEFAULT_TTL,
     FAILED,
     HISTORY_DAYS,
+    MAX_PAGE_BYTES,
+    PAGE_SOURCES,
     RESOLUTION_STATUSES,
     SUCCEEDED,
 )
@@ -26,6 +29,8 @@ __all__ = [
     "DEFAULT_TTL",
     "FAILED",
     "HISTORY_DAYS",
+    "MAX_PAGE_BYTES",
+    "PAGE_SOURCES",
     "RESOLUTION_STATUSES",
     "SCHEMA_VERSION",
     "SUCCEEDED",

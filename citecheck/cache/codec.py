@@ -1,4 +1,4 @@
-"""The cache's values and how they become table rows and back.
+"""The cache's values, how they become table rows and back, and the statements that write them.
 
 The row layouts here and the `CREATE TABLE` statements in `schema.py` change together, and with
 them `SCHEMA_VERSION`. Decoding is defensive: a row this version does not understand (a status it
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from citecheck.archive.model import ARCHIVE_STATUSES, ARCHIVES, ArchiveResult
+from citecheck.cache.policy import SUCCEEDED
 from citecheck.model import STATUSES, Outcome, Redirect
 
 
@@ -96,6 +97,10 @@ class Stats:
     """Stored searches for unlinked citations per status (`resolved`, `unresolved`)."""
     resolutions_fresh: int = 0
     """Of those, how many may be served now (the others are what `prune` would remove)."""
+    pages: int = 0
+    """Stored facts of cited pages, read for verification."""
+    pages_fresh: int = 0
+    """Of those, how many may be served now (the others are what `prune` would remove)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,8 @@ class Pruned:
     """Document extractions not used for `DOCUMENT_DAYS`."""
     resolutions: int = 0
     """Searches for unlinked citations past their freshness."""
+    pages: int = 0
+    """Facts of cited pages past their freshness."""
 
 
 _STATUSES = frozenset(STATUSES)
@@ -180,3 +187,60 @@ def decode_archive(row: tuple[Any, ...]) -> ArchiveResult | None:
     if status not in ARCHIVE_STATUSES or (source is not None and source not in ARCHIVES):
         return None
     return ArchiveResult(status, detail, url=url, timestamp=timestamp, source=source)
+
+
+# Writing rows -----------------------------------------------------------------------------------
+# Two runs may finish out of order: every upsert keeps the newer row, so an older result never
+# overwrites a newer one.
+
+UPSERT_OUTCOME = (
+    f"INSERT INTO outcomes ({OUTCOME_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+    " ON CONFLICT (url, want_page) DO UPDATE SET"
+    " status = excluded.status, detail = excluded.detail, http_status = excluded.http_status,"
+    " final_url = excluded.final_url, redirects = excluded.redirects,"
+    " suggested_url = excluded.suggested_url, reason = excluded.reason,"
+    " attempts = excluded.attempts, anchors = excluded.anchors, complete = excluded.complete,"
+    " checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= outcomes.checked_at"
+)
+"""Writes an `outcome_row`."""
+
+UPSERT_ARCHIVE = (
+    f"INSERT INTO archives ({ARCHIVE_COLUMNS}) VALUES ({', '.join('?' * 7)})"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " status = excluded.status, detail = excluded.detail, url = excluded.url,"
+    " timestamp = excluded.timestamp, source = excluded.source,"
+    " checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= archives.checked_at"
+)
+"""Writes an `archive_row`."""
+
+UPSERT_RESOLUTION = (
+    "INSERT INTO resolutions (key, status, value, checked_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " status = excluded.status, value = excluded.value, checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= resolutions.checked_at"
+)
+"""Writes a `(key, status, value, checked_at)` row of a citation search."""
+
+UPSERT_PAGE = (
+    "INSERT INTO pages (url, source, value, checked_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (url) DO UPDATE SET"
+    " source = excluded.source, value = excluded.value, checked_at = excluded.checked_at"
+    " WHERE excluded.checked_at >= pages.checked_at"
+)
+"""Writes a `(url, source, value, checked_at)` row of a page's facts."""
+
+DROP_FAILED_OUTCOMES = (
+    "DELETE FROM outcomes WHERE url = ? AND status NOT IN"
+    f" ({', '.join(repr(s) for s in sorted(SUCCEEDED))})"
+)
+"""Drops a URL's stored verdicts but its successes: a link that answers now owes nothing to its
+past."""
+
+TRIM_FAILURES = (
+    "DELETE FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404') AND rowid NOT IN"
+    " (SELECT rowid FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404')"
+    " ORDER BY at DESC, rowid DESC LIMIT ?)"
+)
+"""Drops a URL's transient failures but the latest `KEPT_FAILURES` (strikes are all kept)."""

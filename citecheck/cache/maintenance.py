@@ -29,6 +29,7 @@ def stats(db: sqlite3.Connection, path: Path, ttl: Mapping[str, float], now: flo
         db.execute("SELECT status, COUNT(*) FROM resolutions GROUP BY status").fetchall()
     )
     total = sum(n for _, n, _, _ in groups)
+    page_life = ttl.get("page", 0.0)
     return Stats(
         path=path,
         size=sum(_size(path.with_name(path.name + suffix)) for suffix in ("", "-wal")),
@@ -44,6 +45,12 @@ def stats(db: sqlite3.Connection, path: Path, ttl: Mapping[str, float], now: flo
         documents=_count(db, "SELECT COUNT(*) FROM documents"),
         resolutions=resolutions,
         resolutions_fresh=_fresh_count(db, "resolutions", resolutions, ttl, now),
+        pages=_count(db, "SELECT COUNT(*) FROM pages"),
+        pages_fresh=(
+            _count(db, "SELECT COUNT(*) FROM pages WHERE checked_at + ? > ?", (page_life, now))
+            if page_life > 0
+            else 0
+        ),
     )
 
 
@@ -57,8 +64,8 @@ def clear(db: sqlite3.Connection) -> int:
 
 
 def prune(db: sqlite3.Connection, ttl: Mapping[str, float], now: float) -> Pruned:
-    """Remove what can no longer be served at `now` with the lifetimes `ttl`: results and
-    searches past their freshness (all of a status with no lifetime), failures older than
+    """Remove what can no longer be served at `now` with the lifetimes `ttl`: results, searches
+    and pages' facts past their freshness (all of a kind with no lifetime), failures older than
     `HISTORY_DAYS`, extractions unused for `DOCUMENT_DAYS`."""
     outcomes = _expire_by_status(db, "outcomes", ttl, now)
     archives = _expire(db, "archives", "", (), ttl.get("archive", 0.0), now)
@@ -69,7 +76,8 @@ def prune(db: sqlite3.Connection, ttl: Mapping[str, float], now: float) -> Prune
         "DELETE FROM documents WHERE used_at + ? <= ?", (DOCUMENT_DAYS * DAY, now)
     ).rowcount
     resolutions = _expire_by_status(db, "resolutions", ttl, now)
-    return Pruned(outcomes, archives, failures, documents, resolutions)
+    pages = _expire(db, "pages", "", (), ttl.get("page", 0.0), now)
+    return Pruned(outcomes, archives, failures, documents, resolutions, pages)
 
 
 def _fresh_count(

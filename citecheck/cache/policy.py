@@ -19,6 +19,10 @@ passing off an old or accidental verdict as today's:
 - A search that resolved an unlinked citation to a page is kept for a month (the page found stays
   the page cited); one that found nothing for a day, since the search index may have caught up
   by tomorrow. A search that could not be made (`unavailable`) answered nothing and is not kept.
+- What verification read of a cited page (its title, date, publisher and text) is kept for a
+  week: a page's title, date and text rarely change within a week, so until then the copy read
+  is what the citation is compared against, without reading the page again. Whether it was read
+  from the live page or from an archived copy is kept with it.
 """
 
 from __future__ import annotations
@@ -41,15 +45,24 @@ DEFAULT_TTL: Mapping[str, float] = MappingProxyType(
         "archive": 30 * DAY,
         "resolved": 30 * DAY,
         "unresolved": 1 * DAY,
+        "page": 7 * DAY,
     }
 )
 """Seconds a stored result may be served, per status code (`archive` for archive look-ups,
-`resolved` and `unresolved` for the searches of unlinked citations); a status not named here is
-never stored as a result."""
+`resolved` and `unresolved` for the searches of unlinked citations, `page` for the facts read of
+cited pages); a status not named here is never stored as a result."""
 
 RESOLUTION_STATUSES: frozenset[str] = frozenset({"resolved", "unresolved"})
 """The statuses of a citation search that may be kept (with a positive TTL); `unavailable`, a
 search that could not be made, never is, whatever TTL it is given."""
+
+PAGE_SOURCES: frozenset[str] = frozenset({"live", "archived"})
+"""Where a page's stored facts were read: the live page, or an archived copy of it."""
+
+MAX_PAGE_BYTES = 1_000_000
+"""The largest encoded page value written; a larger one is not kept. The caller caps the text it
+encodes well below this: the limit only keeps one odd page from bloating a file every run
+reads."""
 
 FAILED: frozenset[str] = frozenset(
     {"dead", "soft-404", "server-error", "timeout", "unreachable", "blocked", "rate-limited"}

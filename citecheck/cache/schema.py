@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-SCHEMA_VERSION: int = 2
+SCHEMA_VERSION: int = 3
 """The layout of the tables (`PRAGMA user_version`); an older file is upgraded when `_UPGRADES`
 can, any other is rebuilt."""
 
-TABLES = ("outcomes", "failures", "archives", "documents", "resolutions")
+TABLES = ("outcomes", "failures", "archives", "documents", "resolutions", "pages")
 """The tables this version keeps."""
 
 _RESOLUTIONS = (
@@ -37,6 +37,19 @@ _RESOLUTIONS = (
         checked_at REAL NOT NULL
     ) WITHOUT ROWID""",
     "CREATE INDEX resolutions_by_status ON resolutions (status, checked_at)",
+)
+
+_PAGES = (
+    # What verification read of a cited page: the caller's encoded facts per URL, with whether
+    # they came from the live page or an archived copy (`store.py`).
+    """CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        value BLOB NOT NULL,
+        checked_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    # `stats` and `prune` work by age.
+    "CREATE INDEX pages_by_age ON pages (checked_at)",
 )
 
 _CREATE = (
@@ -83,6 +96,7 @@ _CREATE = (
         used_at REAL NOT NULL
     ) WITHOUT ROWID""",
     *_RESOLUTIONS,
+    *_PAGES,
 )
 """A new file's tables and indexes, at `SCHEMA_VERSION`."""
 
@@ -101,10 +115,12 @@ _UPGRADES: Mapping[int, _Upgrade] = MappingProxyType(
     {
         # 1 -> 2: the resolutions of unlinked citations; the other tables are unchanged.
         1: _Upgrade(frozenset({"resolutions"}), _RESOLUTIONS),
+        # 2 -> 3: the facts read of cited pages for verification.
+        2: _Upgrade(frozenset({"pages"}), _PAGES),
     }
 )
-"""The upgrade from each version to the next; a version with no path to `SCHEMA_VERSION` here is
-rebuilt."""
+"""The upgrade from each version to the next; an older file goes through every step from its
+version on (1 -> 2 -> 3), and a version with no path to `SCHEMA_VERSION` here is rebuilt."""
 
 _UNREADABLE = frozenset({sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT})
 """SQLite's primary result codes for a file that is not (or no longer) a database."""
@@ -142,6 +158,18 @@ def unreadable(e: sqlite3.Error) -> bool:
     return code is not None and code & 0xFF in _UNREADABLE
 
 
+def error_message(path: Path, doing: str, e: sqlite3.Error) -> str:
+    """What to tell the user when the cache at `path` could not be read or written (`doing`:
+    `read`, `write to`)."""
+    if unreadable(e):
+        reason = f"{e} (the file is damaged: delete it, and the next run starts a new cache)"
+    elif "locked" in str(e) or "busy" in str(e):
+        reason = f"{e} (another citecheck is writing to it)"
+    else:
+        reason = str(e)
+    return f"cannot {doing} the cache {path}: {reason}"
+
+
 def _open(path: Path, busy_timeout: float, notes: list[str]) -> sqlite3.Connection:
     # isolation_level=None: the module opens no transactions behind our back; every write is in
     # an explicit BEGIN IMMEDIATE ... COMMIT. check_same_thread=False: the store serialises use
@@ -174,7 +202,8 @@ def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
             db.execute("COMMIT")
             return
         if _upgradable(version, tables):
-            # Nothing to tell the user: every row is still there and still served.
+            # Nothing to tell the user: every row is still there and still served. Each step
+            # from the file's version on, in order: a version-1 file needs 1 -> 2 and 2 -> 3.
             for step in range(version, SCHEMA_VERSION):
                 for statement in _UPGRADES[step].statements:
                     db.execute(statement)

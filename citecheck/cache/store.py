@@ -1,6 +1,7 @@
-"""The result cache: check results, failure histories, archive look-ups, document extractions
-and the searches for unlinked citations in one SQLite file (what is kept and for how long is in
-`policy.py`; `maintenance.py` has the queries of `stats`, `clear` and `prune`).
+"""The result cache: check results, failure histories, archive look-ups, document extractions,
+the searches for unlinked citations and the facts read of cited pages in one SQLite file (what is
+kept and for how long is in `policy.py`; `codec.py` has the rows and the statements that write
+them; `maintenance.py` the queries of `stats`, `clear` and `prune`).
 
 Every write is one transaction (`BEGIN IMMEDIATE` ... `COMMIT`), so a crash or `kill -9` leaves
 either all of a run's results or none of them, and concurrent runs wait for each other (up to
@@ -25,7 +26,13 @@ from citecheck.archive.model import ArchiveResult
 from citecheck.cache import maintenance
 from citecheck.cache.codec import (
     ARCHIVE_COLUMNS,
+    DROP_FAILED_OUTCOMES,
     OUTCOME_COLUMNS,
+    TRIM_FAILURES,
+    UPSERT_ARCHIVE,
+    UPSERT_OUTCOME,
+    UPSERT_PAGE,
+    UPSERT_RESOLUTION,
     Cached,
     Check,
     Failure,
@@ -41,26 +48,19 @@ from citecheck.cache.policy import (
     DEFAULT_TTL,
     FAILED,
     KEPT_FAILURES,
+    MAX_PAGE_BYTES,
+    PAGE_SOURCES,
     RESOLUTION_STATUSES,
     SUCCEEDED,
     storable,
 )
-from citecheck.cache.schema import CacheError, open_db, unreadable
+from citecheck.cache.schema import CacheError, error_message, open_db
 
 FILENAME = "cache.sqlite3"
 """The database file's name in the cache directory."""
 
 _CHUNK = 500
 """Most placeholders in one `IN (...)`; well under SQLite's limit on every version."""
-
-_SUCCESS_LIST = ", ".join(f"'{s}'" for s in sorted(SUCCEEDED))
-
-_TRIM_FAILURES = (
-    "DELETE FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404') AND rowid NOT IN"
-    " (SELECT rowid FROM failures WHERE url = ? AND status NOT IN ('dead', 'soft-404')"
-    " ORDER BY at DESC, rowid DESC LIMIT ?)"
-)
-"""Drops a URL's transient failures but the latest `KEPT_FAILURES` (strikes are all kept)."""
 
 _T = TypeVar("_T")
 
@@ -205,6 +205,30 @@ class Cache:
                 )
         return found
 
+    def pages_many(self, urls: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """The stored `(source, value)` of each page URL whose row is fresh by the `page` TTL;
+        `source` is `live` or `archived`, `value` the caller's encoded facts."""
+        life = self._ttl.get("page", 0.0)
+        if life <= 0:
+            return {}
+        now = self._now()
+        found: dict[str, tuple[str, bytes]] = {}
+        with self._reading() as db:
+            for chunk in _chunks(sorted(set(urls))):
+                # Freshness in the query (the comparison `_fresh` makes), so that a stale page's
+                # text, up to a megabyte, is not read only to be dropped.
+                rows = db.execute(
+                    "SELECT url, source, value FROM pages"
+                    f" WHERE url IN ({_marks(chunk)}) AND checked_at + ? > ?",
+                    (*chunk, life, now),
+                )
+                found.update(
+                    (str(url), (str(source), bytes(value)))
+                    for url, source, value in rows
+                    if source in PAGE_SOURCES  # a row this version cannot read is absent
+                )
+        return found
+
     def stats(self) -> Stats:
         """What the cache holds now."""
         now = self._now()
@@ -223,10 +247,7 @@ class Cache:
                 o = check.outcome
                 if o.status in SUCCEEDED:
                     db.execute("DELETE FROM failures WHERE url = ?", (check.url,))
-                    db.execute(
-                        f"DELETE FROM outcomes WHERE url = ? AND status NOT IN ({_SUCCESS_LIST})",
-                        (check.url,),
-                    )
+                    db.execute(DROP_FAILED_OUTCOMES, (check.url,))
                 elif o.status in FAILED:
                     db.execute(
                         "INSERT INTO failures (url, at, status, http_status, detail)"
@@ -234,9 +255,9 @@ class Cache:
                         (check.url, check.at, o.status, o.http_status, o.detail),
                     )
                     # A CI job may rerun many times a day: keep the latest transient failures.
-                    db.execute(_TRIM_FAILURES, (check.url, check.url, KEPT_FAILURES))
+                    db.execute(TRIM_FAILURES, (check.url, check.url, KEPT_FAILURES))
                 if self._ttl.get(o.status, 0.0) > 0:
-                    db.execute(_UPSERT_OUTCOME, outcome_row(check))
+                    db.execute(UPSERT_OUTCOME, outcome_row(check))
 
     def record_archives(
         self, items: Iterable[tuple[str, ArchiveResult]], *, at: float | None = None
@@ -254,7 +275,7 @@ class Cache:
         if not rows:
             return
         with self._writing() as db:
-            db.executemany(_UPSERT_ARCHIVE, rows)
+            db.executemany(UPSERT_ARCHIVE, rows)
 
     def record_documents(self, items: Iterable[tuple[str, bytes]], used: Iterable[str]) -> None:
         """Store new extractions and mark the ones a run used, in one transaction."""
@@ -291,7 +312,34 @@ class Cache:
         if not rows:
             return
         with self._writing() as db:
-            db.executemany(_UPSERT_RESOLUTION, rows)
+            db.executemany(UPSERT_RESOLUTION, rows)
+
+    def record_pages(
+        self, items: Iterable[tuple[str, str, bytes]], *, at: float | None = None
+    ) -> None:
+        """Record the facts read of cited pages, `(url, source, value)` with `source` one of
+        `PAGE_SOURCES` and the caller's encoded facts as `value`, in one transaction; a later
+        record of a URL replaces the earlier, an older one (`at`) never a newer. Nothing is kept
+        when the `page` TTL is not positive, nor for a URL with credentials, nor a value over
+        `MAX_PAGE_BYTES`: the caller caps the text it encodes, and this only guards the file.
+        Raises ValueError, writing nothing, for another source."""
+        when = self._now() if at is None else at
+        todo = list(items)
+        odd = sorted({source for _, source, _ in todo} - PAGE_SOURCES)
+        if odd:
+            # A caller's mistake: dropping such rows quietly would make every run read again.
+            raise ValueError(f"page sources are {sorted(PAGE_SOURCES)}, not {odd}")
+        if self._ttl.get("page", 0.0) <= 0:
+            return
+        rows = [
+            (url, source, value, when)
+            for url, source, value in todo
+            if storable(url) and len(value) <= MAX_PAGE_BYTES
+        ]
+        if not rows:
+            return
+        with self._writing() as db:
+            db.executemany(UPSERT_PAGE, rows)
 
     def clear(self) -> int:
         """Remove every stored row (the schema stays); returns how many were removed."""
@@ -301,8 +349,8 @@ class Cache:
         return removed
 
     def prune(self) -> Pruned:
-        """Remove what can no longer be served: results and searches past their freshness,
-        failures older than `HISTORY_DAYS`, extractions unused for `DOCUMENT_DAYS`."""
+        """Remove what can no longer be served: results, searches and pages' facts past their
+        freshness, failures older than `HISTORY_DAYS`, extractions unused for `DOCUMENT_DAYS`."""
         now = self._now()
         with self._writing() as db:
             pruned = maintenance.prune(db, self._ttl, now)
@@ -354,7 +402,7 @@ class Cache:
                 if isinstance(e, sqlite3.DatabaseError) and not isinstance(
                     e, sqlite3.ProgrammingError
                 ):
-                    raise CacheError(_message(self.path, doing, e)) from e
+                    raise CacheError(error_message(self.path, doing, e)) from e
                 raise
 
 
@@ -370,42 +418,3 @@ def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
 def _newer(cached: Cached, page: bool, old: Cached) -> bool:
     # On a tie the page read wins: it also carries the anchors.
     return cached.checked_at > old.checked_at or (cached.checked_at == old.checked_at and page)
-
-
-def _message(path: Path, doing: str, e: sqlite3.Error) -> str:
-    if unreadable(e):
-        reason = f"{e} (the file is damaged: delete it, and the next run starts a new cache)"
-    elif "locked" in str(e) or "busy" in str(e):
-        reason = f"{e} (another citecheck is writing to it)"
-    else:
-        reason = str(e)
-    return f"cannot {doing} the cache {path}: {reason}"
-
-
-_UPSERT_OUTCOME = (
-    f"INSERT INTO outcomes ({OUTCOME_COLUMNS}) VALUES ({_marks(range(13))})"
-    " ON CONFLICT (url, want_page) DO UPDATE SET"
-    " status = excluded.status, detail = excluded.detail, http_status = excluded.http_status,"
-    " final_url = excluded.final_url, redirects = excluded.redirects,"
-    " suggested_url = excluded.suggested_url, reason = excluded.reason,"
-    " attempts = excluded.attempts, anchors = excluded.anchors, complete = excluded.complete,"
-    " checked_at = excluded.checked_at"
-    # Two runs may finish out of order; an older check never overwrites a newer one.
-    " WHERE excluded.checked_at >= outcomes.checked_at"
-)
-
-_UPSERT_ARCHIVE = (
-    f"INSERT INTO archives ({ARCHIVE_COLUMNS}) VALUES ({_marks(range(7))})"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " status = excluded.status, detail = excluded.detail, url = excluded.url,"
-    " timestamp = excluded.timestamp, source = excluded.source,"
-    " checked_at = excluded.checked_at"
-    " WHERE excluded.checked_at >= archives.checked_at"
-)
-
-_UPSERT_RESOLUTION = (
-    "INSERT INTO resolutions (key, status, value, checked_at) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " status = excluded.status, value = excluded.value, checked_at = excluded.checked_at"
-    " WHERE excluded.checked_at >= resolutions.checked_at"
-)

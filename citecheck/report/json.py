@@ -109,6 +109,11 @@ def check_object(check: CitationCheck, prepared: Prepared | None = None) -> dict
         data["save"] = save_object(check.saved)
     data["history"] = history_object(check.history) if check.history is not None else None
     data["cached_at"] = timestamp(check.cached_at) if check.cached_at is not None else None
+    data["verification"] = None
+    if check.verification is not None:
+        from citecheck.verifying import to_object as verification_object
+
+        data["verification"] = [verification_object(v) for v in check.verification]
     data["resolved"] = None
     if check.resolution is not None:
         from citecheck.resolving import to_object as resolution_object

@@ -237,6 +237,9 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
     table.add_column("Link", overflow="fold", ratio=3, min_width=24)
     table.add_column("HTTP", justify="right", no_wrap=True)
     table.add_column("Detail", overflow="fold", ratio=2, min_width=16)
+    verified = any(check.verification for check in checks)
+    if verified:
+        table.add_column("Verified", overflow="fold", min_width=10)
     for check in checks:
         outcome = check.outcome
         citation = check.citation
@@ -255,14 +258,46 @@ def _check_table(path: str, checks: list[CitationCheck]) -> Table:
             if check.cached_at is not None:
                 detail.append(f"\n(cached, checked {day(check.cached_at)})", style="dim")
         _archive_lines(check, detail)
-        table.add_row(
+        cells: list[Text | str] = [
             status,
             f"{citation.span.line}:{citation.span.column}",
             _checked_source(check),
             http,
             detail,
-        )
+        ]
+        if verified:
+            cells.append(_verified(check, detail))
+        table.add_row(*cells)
     return table
+
+
+_VERDICT = {
+    "title-match": ("✓", "green"),
+    "date-match": ("✓", "green"),
+    "publisher-match": ("✓", "green"),
+    "chronology-ok": ("✓", "green"),
+    "quote-found": ("✓", "green"),
+    "quote-close": ("~", "yellow"),
+    "quote-translated": ("≈", "cyan"),
+    "title-unknown": ("?", "dim"),
+    "date-unknown": ("?", "dim"),
+    "unverified": ("?", "dim"),
+}
+"""How each verification code is marked; any other is a problem (✗, red)."""
+
+
+def _verified(check: CitationCheck, detail: Text) -> Text:
+    """One mark per claim checked (`title ✓`, `quote ~`), and the evidence of each problem
+    under the detail."""
+    marks = Text()
+    for verification in check.verification or ():
+        mark, style = _VERDICT.get(verification.status, ("✗", "bold red"))
+        name = "page" if verification.status == "unverified" else verification.check
+        marks.append(("\n" if marks.plain else "") + f"{name} {mark}", style=style)
+        if mark in ("✗", "~") or verification.status == "unverified":
+            line = f"{verification.status}: {verification.evidence}"
+            detail.append(("\n" if detail.plain else "") + terminal_safe(line), style=style)
+    return marks
 
 
 RESOLUTION_STYLE = {"resolved": "green", "unresolved": "yellow", "unavailable": "dim"}

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from citecheck.pagefacts import PageFacts
 from citecheck.resolve.patterns import parse_date
-from citecheck.resolve.text import terms_score, words
+from citecheck.resolve.text import fold, terms_score, words
 
 TITLE_THRESHOLD = 85.0
 """The least title similarity (0–100) that proves a titled citation."""
@@ -49,6 +49,7 @@ AMBIGUITY = 0.1
 """Two proven candidates whose confidences are closer than this are a tie."""
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,10 @@ def title_similarity(cited: str, titles: Sequence[str]) -> float:
     punctuation and word order aside)."""
     from rapidfuzz import fuzz
 
-    wanted = " ".join(words(cited))
+    wanted = _comparable(cited)
     best = 0.0
     for title in titles:
-        have = " ".join(words(title))
+        have = _comparable(title)
         if wanted and have:
             best = max(best, fuzz.ratio(wanted, have), fuzz.token_sort_ratio(wanted, have))
     return round(best, 1)
@@ -195,6 +196,12 @@ def choose(proofs: Sequence[tuple[str, Proof]], *, titled: bool) -> tuple[str | 
     if tied:
         return None, [best_url, *tied]
     return best_url, []
+
+
+def _comparable(title: str) -> str:
+    """A title as compared: folded (case, accents, full-width forms), every run of what is not
+    a letter or a digit (of any script: Chinese titles too) one space."""
+    return _NOT_WORD.sub(" ", fold(title)).strip()
 
 
 def _day(value: str | None) -> date | None:

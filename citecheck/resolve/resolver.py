@@ -33,7 +33,7 @@ import trio
 from citecheck.archive.cdx import CDX_URL, CdxFormatError, parse_json, search_params, timestamp
 from citecheck.archive.session import Session, Unavailable
 from citecheck.pagebytes import decode_html
-from citecheck.pagefacts import page_facts
+from citecheck.pagefacts import PageFacts, page_facts
 from citecheck.publishers import Publisher, Registry
 from citecheck.resolve.model import Candidate, Resolution, ResolveOptions
 from citecheck.resolve.pages import Page, PageReader
@@ -119,6 +119,9 @@ class Resolver:
         self.registry = registry
         self.options = options
         self.reader = reader if reader is not None else PageReader(session)
+        self.pages: dict[str, PageFacts] = {}
+        """The facts of every live page read, by its URL after redirects (verification reads
+        no page twice)."""
         self.index_down: str | None = None
         """Why the index could not be asked, once it could not: the other searches of the run
         do not wait their turn to fail the same way."""
@@ -273,6 +276,8 @@ class Resolver:
             found.done = _candidate(found, "unreadable", why)
             return None
         facts = page_facts(page.body, url=page.url, content_type=page.content_type)
+        if snapshot is None:
+            self.pages[page.url] = facts
         final = found.url if snapshot is not None else page.url
         site = urlsplit(final).hostname or final
         proof = prove(

@@ -1,5 +1,5 @@
 """Fixtures for the cache's tests: a clock the test moves, caches opened on it, and cache files
-of schema version 1 as an older citecheck left them."""
+of schema versions 1 and 2 as an older citecheck left them."""
 
 from __future__ import annotations
 
@@ -94,14 +94,24 @@ V1 = (
 )
 """The tables of schema 1, as citecheck wrote them before the resolutions table."""
 
+V2 = (
+    *V1,
+    """CREATE TABLE resolutions (
+        key TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        value BLOB NOT NULL,
+        checked_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX resolutions_by_status ON resolutions (status, checked_at)",
+)
+"""The tables of schema 2, as citecheck wrote them before the pages table (a literal, not
+`schema.py`'s statements: the file must stay what version 2 wrote whatever becomes of those)."""
+
 MakeV1 = Callable[..., sqlite3.Connection]
+MakeV2 = MakeV1
 
 
-@pytest.fixture
-def version_1() -> Iterator[MakeV1]:
-    """Make `directory / "cache.sqlite3"` a version-1 cache file in WAL mode, without citecheck
-    (`skip=TABLE` leaves out one table); returns a connection to it (autocommit) to fill. Every
-    connection is closed at the end."""
+def _old_files(statements: tuple[str, ...], version: int) -> Iterator[MakeV1]:
     opened: list[sqlite3.Connection] = []
 
     def make(directory: Path, *, skip: str = "") -> sqlite3.Connection:
@@ -109,12 +119,27 @@ def version_1() -> Iterator[MakeV1]:
         db = sqlite3.connect(directory / "cache.sqlite3", isolation_level=None)
         opened.append(db)
         db.execute("PRAGMA journal_mode = WAL")
-        for statement in V1:
-            if not (skip and statement.startswith(f"CREATE TABLE {skip} ")):
+        for statement in statements:
+            # `CREATE TABLE name (` or `CREATE INDEX x ON name (`: a skipped table's index goes too.
+            if statement.split("(")[0].split()[-1] != skip:
                 db.execute(statement)
-        db.execute("PRAGMA user_version = 1")
+        db.execute(f"PRAGMA user_version = {version}")
         return db
 
     yield make
     for db in opened:
         db.close()
+
+
+@pytest.fixture
+def version_1() -> Iterator[MakeV1]:
+    """Make `directory / "cache.sqlite3"` a version-1 cache file in WAL mode, without citecheck
+    (`skip=TABLE` leaves out one table); returns a connection to it (autocommit) to fill. Every
+    connection is closed at the end."""
+    yield from _old_files(V1, 1)
+
+
+@pytest.fixture
+def version_2() -> Iterator[MakeV2]:
+    """The same as `version_1`, for a version-2 cache file."""
+    yield from _old_files(V2, 2)

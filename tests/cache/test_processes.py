@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from citecheck.cache import SCHEMA_VERSION, Cache, Check
 from citecheck.model import Outcome
 
@@ -62,23 +64,31 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
 
 def _upgrader(directory: str, name: str, go: multiprocessing.synchronize.Event) -> None:
     go.wait(10)
-    # Both processes find version 1 and want to upgrade it: one does, the other finds it done.
+    # Both processes find an old version and want to upgrade it: one does, the other finds it
+    # done.
     with Cache(Path(directory)) as cache:
         assert cache.notes == [], cache.notes
         assert cache.lookup_many([(f"https://old.example/{i}", False) for i in range(10)])
         cache.record_resolutions([(name, "resolved", name.encode())])
+        cache.record_pages([(f"https://{name}.example/", "live", name.encode())])
 
 
-def test_two_processes_upgrade_a_version_1_file_at_once(
-    tmp_path: Path, version_1: Callable[..., sqlite3.Connection]
+@pytest.mark.parametrize("version", [1, 2])
+def test_two_processes_upgrade_an_older_file_at_once(
+    tmp_path: Path, request: pytest.FixtureRequest, version: int
 ) -> None:
     directory = tmp_path / "c"
-    db = version_1(directory)
+    make: Callable[..., sqlite3.Connection] = request.getfixturevalue(f"version_{version}")
+    db = make(directory)
     db.executemany(
         "INSERT INTO outcomes VALUES (?, 0, 'ok', 'fine', 200, NULL, '[]', NULL, NULL, 1, NULL,"
         " 1, ?)",
         [(f"https://old.example/{i}", time.time()) for i in range(10)],
     )
+    if version == 2:
+        db.execute(
+            "INSERT INTO resolutions VALUES ('old', 'resolved', x'6f6c64', ?)", (time.time(),)
+        )
     db.close()
     context = multiprocessing.get_context("fork")
     go = context.Event()
@@ -94,11 +104,15 @@ def test_two_processes_upgrade_a_version_1_file_at_once(
     assert [w.exitcode for w in workers] == [0, 0]
     with Cache(directory) as cache:
         assert cache.notes == []
-        assert cache.stats().schema_version == SCHEMA_VERSION == 2
+        assert cache.stats().schema_version == SCHEMA_VERSION == 3
         assert cache.stats().outcomes == {"ok": 10}
-        assert cache.resolutions_many(["first", "second"]) == {
-            "first": b"first",
-            "second": b"second",
+        searches = {"first": b"first", "second": b"second"}
+        if version == 2:
+            searches["old"] = b"old"
+        assert cache.resolutions_many(["first", "second", "old"]) == searches
+        assert cache.pages_many(["https://first.example/", "https://second.example/"]) == {
+            "https://first.example/": ("live", b"first"),
+            "https://second.example/": ("live", b"second"),
         }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from citecheck.archive.model import ArchiveResult
 from citecheck.cache import SCHEMA_VERSION, Cache, Cached, CacheError, Check, Failure, schema
 from citecheck.model import Outcome
 
@@ -140,23 +141,43 @@ def test_a_database_path_that_is_a_directory_is_a_cache_error(tmp_path, clock) -
     assert str(tmp_path / "c" / "cache.sqlite3") in str(error.value)
 
 
-# Upgrading a version-1 file -------------------------------------------------------------------
+# Upgrading a version-1 or version-2 file ------------------------------------------------------
 
 
 DEAD = "https://gone.example/"
+ARCHIVED = ArchiveResult(
+    "archived",
+    "wayback has it",
+    "https://web.archive.org/web/1/x",
+    "2020-01-01T00:00:00Z",
+    "wayback",
+)
+
+ADDED = {
+    # What upgrading a file of each version adds: the tables and indexes of every later version.
+    1: {
+        ("table", "resolutions"),
+        ("index", "resolutions_by_status"),
+        ("table", "pages"),
+        ("index", "pages_by_age"),
+    },
+    2: {("table", "pages"), ("index", "pages_by_age")},
+}
 
 
-def write_v1(
-    version_1: Callable[..., sqlite3.Connection],
+def write_old(
+    request: pytest.FixtureRequest,
+    version: int,
     directory: Path,
     t: float,
     *,
     skip: str = "",
     extra: str = "",
 ) -> Path:
-    """A version-1 cache file with rows in outcomes, failures and documents (`skip` leaves out
-    one table, `extra` adds a statement)."""
-    db = version_1(directory, skip=skip)
+    """A cache file of `version` (1 or 2) with rows in every table it has (`skip` leaves out one
+    table, `extra` adds a statement)."""
+    make: Callable[..., sqlite3.Connection] = request.getfixturevalue(f"version_{version}")
+    db = make(directory, skip=skip)
     try:
         if extra:
             db.execute(extra)
@@ -167,8 +188,15 @@ def write_v1(
         db.execute(outcome, (DEAD, "dead", "HTTP 404", 404, t - 60))
         db.execute("INSERT INTO failures VALUES (?, ?, 'dead', 404, 'HTTP 404')", (DEAD, t - 60))
         db.execute("INSERT INTO failures VALUES (?, ?, 'dead', 404, 'HTTP 404')", (DEAD, t - 4e5))
+        a = ARCHIVED
+        db.execute(
+            "INSERT INTO archives VALUES ('ak', ?, ?, ?, ?, ?, ?)",
+            (a.status, a.detail, a.url, a.timestamp, a.source, t - 60),
+        )
         if skip != "documents":
             db.execute("INSERT INTO documents VALUES ('doc', x'00ff', ?)", (t,))
+        if version >= 2 and skip != "resolutions":
+            db.execute("INSERT INTO resolutions VALUES ('rk', 'resolved', x'7b7d', ?)", (t - 60,))
     finally:
         db.close()
     return directory / "cache.sqlite3"
@@ -183,7 +211,7 @@ def schema_objects(path: Path) -> set[tuple[str, str]]:
         db.close()
 
 
-def assert_v1_rows_kept(cache: Cache, t: float) -> None:
+def assert_old_rows_kept(cache: Cache, t: float, version: int) -> None:
     assert cache.lookup(URL, want_page=False) == Cached(
         Outcome("ok", "fine", 200, attempts=1), None, True, t - 60
     )
@@ -193,38 +221,49 @@ def assert_v1_rows_kept(cache: Cache, t: float) -> None:
     assert cache.failures_many([DEAD]) == {
         DEAD: (Failure(t - 4e5, "dead", 404, "HTTP 404"), Failure(t - 60, "dead", 404, "HTTP 404"))
     }
+    assert cache.archive_many(["ak"]) == {"ak": ARCHIVED}
     assert cache.documents_many(["doc"]) == {"doc": b"\x00\xff"}
+    if version >= 2:
+        assert cache.resolutions_many(["rk"]) == {"rk": b"{}"}
 
 
-def test_the_schema_version_is_2() -> None:
-    assert SCHEMA_VERSION == 2
-    assert "resolutions" in schema.TABLES
+def test_the_schema_version_is_3() -> None:
+    assert SCHEMA_VERSION == 3
+    assert {"resolutions", "pages"} <= set(schema.TABLES)
 
 
-def test_a_version_1_file_is_upgraded_in_place_and_keeps_its_rows(
-    tmp_path, clock, version_1
+def test_every_older_version_has_a_path_to_the_current_one() -> None:
+    assert set(schema._UPGRADES) == set(range(1, SCHEMA_VERSION))
+    added = {name for step in schema._UPGRADES.values() for name in step.tables}
+    assert added == set(schema.TABLES) - {"outcomes", "failures", "archives", "documents"}
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_is_upgraded_in_place_and_keeps_its_rows(
+    tmp_path, clock, request, version
 ) -> None:
-    path = write_v1(version_1, tmp_path / "c", clock.t)
+    path = write_old(request, version, tmp_path / "c", clock.t)
     before = schema_objects(path)
     with Cache(tmp_path / "c", now=clock) as cache:
         assert cache.notes == []
-        assert_v1_rows_kept(cache, clock.t)
+        assert_old_rows_kept(cache, clock.t, version)
         assert cache.stats().outcomes == {"ok": 1, "dead": 1}
         cache.record_resolutions([("k", "resolved", b"{}")])
+        cache.record_pages([(URL, "live", b"facts")])
         assert cache.resolutions_many(["k"]) == {"k": b"{}"}
-    assert user_version(path) == 2
-    assert schema_objects(path) == before | {
-        ("table", "resolutions"),
-        ("index", "resolutions_by_status"),
-    }
+        assert cache.pages_many([URL]) == {URL: ("live", b"facts")}
+    assert user_version(path) == 3
+    assert schema_objects(path) == before | ADDED[version]
     with Cache(tmp_path / "c", now=clock) as again:
         assert again.notes == []
         assert again.resolutions_many(["k"]) == {"k": b"{}"}
-        assert_v1_rows_kept(again, clock.t)
+        assert again.pages_many([URL]) == {URL: ("live", b"facts")}
+        assert_old_rows_kept(again, clock.t, version)
 
 
-def test_an_upgraded_file_has_what_a_new_file_has(tmp_path, clock, version_1) -> None:
-    write_v1(version_1, tmp_path / "old", clock.t)
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_upgraded_file_has_what_a_new_file_has(tmp_path, clock, request, version) -> None:
+    write_old(request, version, tmp_path / "old", clock.t)
     Cache(tmp_path / "old", now=clock).close()
     Cache(tmp_path / "new", now=clock).close()
     sql = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
@@ -236,30 +275,39 @@ def test_an_upgraded_file_has_what_a_new_file_has(tmp_path, clock, version_1) ->
         new.close()
 
 
+PAGES = "CREATE TABLE pages (url TEXT PRIMARY KEY)"
+
+
 @pytest.mark.parametrize(
-    ("skip", "extra"),
+    ("version", "skip", "extra"),
     [
-        ("documents", ""),  # a table of version 1 missing
-        ("", "CREATE TABLE resolutions (key TEXT PRIMARY KEY)"),  # version 2's table already there
+        (1, "documents", ""),  # a table of version 1 missing
+        (1, "", "CREATE TABLE resolutions (key TEXT PRIMARY KEY)"),  # version 2's table there
+        (1, "", PAGES),  # version 3's table already there
+        (2, "resolutions", ""),  # a table of version 2 missing
+        (2, "", PAGES),
     ],
 )
-def test_a_version_1_file_that_is_not_what_it_says_is_rebuilt(
-    tmp_path, clock, version_1, skip, extra
+def test_an_older_file_that_is_not_what_it_says_is_rebuilt(
+    tmp_path, clock, request, version, skip, extra
 ) -> None:
-    path = write_v1(version_1, tmp_path / "c", clock.t, skip=skip, extra=extra)
+    path = write_old(request, version, tmp_path / "c", clock.t, skip=skip, extra=extra)
     with Cache(tmp_path / "c", now=clock) as cache:
         assert cache.notes == [
-            f"cache at {path} was rebuilt: schema 1, this citecheck uses {SCHEMA_VERSION}"
+            f"cache at {path} was rebuilt: schema {version}, this citecheck uses {SCHEMA_VERSION}"
         ]
         assert cache.lookup(URL, want_page=False) is None
         cache.record_resolutions([("k", "resolved", b"{}")])
+        cache.record_pages([(URL, "archived", b"facts")])
         assert cache.resolutions_many(["k"]) == {"k": b"{}"}
+        assert cache.pages_many([URL]) == {URL: ("archived", b"facts")}
     assert user_version(path) == SCHEMA_VERSION
 
 
-@pytest.mark.parametrize("version", [-1, 3, 99])
-def test_a_version_without_an_upgrade_path_is_rebuilt(tmp_path, clock, version_1, version) -> None:
-    path = write_v1(version_1, tmp_path / "c", clock.t)
+# SCHEMA_VERSION with version 1's tables claims the current version but lacks its tables.
+@pytest.mark.parametrize("version", [-1, SCHEMA_VERSION, SCHEMA_VERSION + 1, 99])
+def test_a_version_without_an_upgrade_path_is_rebuilt(tmp_path, clock, request, version) -> None:
+    path = write_old(request, 1, tmp_path / "c", clock.t)
     db = sqlite3.connect(path, isolation_level=None)
     db.execute(f"PRAGMA user_version = {version}")
     db.close()
@@ -269,24 +317,27 @@ def test_a_version_without_an_upgrade_path_is_rebuilt(tmp_path, clock, version_1
     assert user_version(path) == SCHEMA_VERSION
 
 
+@pytest.mark.parametrize("version", [1, 2])
 def test_an_upgrade_another_process_made_meanwhile_is_not_made_again(
-    tmp_path, clock, monkeypatch, version_1
+    tmp_path, clock, monkeypatch, request, version
 ) -> None:
-    path = write_v1(version_1, tmp_path / "c", clock.t)
+    path = write_old(request, version, tmp_path / "c", clock.t)
     real = schema._migrate
 
     def racing(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:
-        # This connection has seen version 1; before it takes the write lock another process
-        # upgrades the file and stores a search.
+        # This connection has seen the old version; before it takes the write lock another
+        # process upgrades the file and stores a search and a page.
         monkeypatch.setattr(schema, "_migrate", real)
         with Cache(tmp_path / "c", now=clock) as other:
             assert other.notes == []
             other.record_resolutions([("k", "resolved", b"theirs")])
+            other.record_pages([(URL, "live", b"theirs")])
         real(db, path, notes)
 
     monkeypatch.setattr(schema, "_migrate", racing)
     with Cache(tmp_path / "c", now=clock) as cache:
         assert cache.notes == []
         assert cache.resolutions_many(["k"]) == {"k": b"theirs"}
-        assert_v1_rows_kept(cache, clock.t)
-    assert user_version(path) == 2
+        assert cache.pages_many([URL]) == {URL: ("live", b"theirs")}
+        assert_old_rows_kept(cache, clock.t, version)
+    assert user_version(path) == 3

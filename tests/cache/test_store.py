@@ -44,6 +44,8 @@ def test_public_names() -> None:
         "DEFAULT_TTL",
         "FAILED",
         "HISTORY_DAYS",
+        "MAX_PAGE_BYTES",
+        "PAGE_SOURCES",
         "RESOLUTION_STATUSES",
         "SCHEMA_VERSION",
         "SUCCEEDED",

@@ -72,9 +72,25 @@ STORIES = [
         JEDDAH_URL,
         JEDDAH,
         "2025-03-11",
+        # The statement's words as the article quotes them, but for two changes the tests rely
+        # on: "the key to" is "key to" here (a close quote), and the sentence on European
+        # partners is not here at all (a quote not found).
         "Today in Jeddah, Saudi Arabia, the United States and Ukraine took important steps"
-        " towards restoring durable peace for Ukraine. Ukraine expressed readiness to accept the"
-        " US proposal to enact an immediate, interim 30-day ceasefire.",
+        " towards restoring durable peace for Ukraine. Representatives of both countries praised"
+        " the bravery of the Ukrainian people in defense of their nation. The Ukrainian"
+        " delegation reiterated Ukraine's strong gratitude to President Trump, the US Congress,"
+        " and the people of the US for making possible meaningful progress towards peace."
+        " Ukraine expressed readiness to accept the US proposal to enact an immediate, interim"
+        " 30-day ceasefire, which can be extended by mutual agreement of the parties, and which"
+        " is subject to acceptance and concurrent implementation by the Russian Federation. The"
+        " United States will communicate to Russia that Russian reciprocity is key to achieving"
+        " peace. The United States will immediately lift the pause on intelligence sharing and"
+        " resume security assistance to Ukraine. The delegations discussed the importance of"
+        " humanitarian relief efforts, the exchange of prisoners of war, the release of civilian"
+        " detainees, and the return of forcibly transferred Ukrainian children. Both countries'"
+        " presidents agreed to conclude as soon as possible a comprehensive agreement for"
+        " developing Ukraine's critical mineral resources to expand Ukraine's economy and"
+        " guarantee Ukraine's long-term prosperity and security.",
         STATE,
         "20250311190512",
     ),
@@ -197,7 +213,7 @@ STORIES = [
         "2025-03-13",
         "Polish President Andrzej Duda urged the US to deploy nuclear weapons to Poland. Prime"
         " Minister Donald Tusk said Poland was interested in Macron's offer to extend France's"
-        " nuclear deterrent. Moscow called the idea extremely confrontational.",
+        " nuclear deterrent. Moscow called the idea \u201cextremely confrontational.\u201d",
         "CBS News",
         "20250313164022",
     ),

@@ -176,7 +176,7 @@ def test_cache_stats_and_prune_show_the_citation_searches(
         store.record_resolutions([("never", "unavailable", b"{}")])
     assert main(["cache", "stats", "--cache-dir", cache, "--format", "json"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats["schema_version"] == 2
+    assert stats["schema_version"] == 3
     assert stats["resolutions"] == {"resolved": 1, "unresolved": 2}
     assert stats["resolutions_fresh"] == 2
     assert main(["cache", "stats", "--cache-dir", cache]) == 0
@@ -185,6 +185,44 @@ def test_cache_stats_and_prune_show_the_citation_searches(
     assert "  unresolved: 2" in text
     assert main(["cache", "prune", "--cache-dir", cache]) == 0
     assert "1 citation searches" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache-dir", cache]) == 0
+    assert "2 entries removed" in capsys.readouterr().out
+
+
+def test_the_lifetime_of_pages_read_can_be_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from citecheck.cli_cache import ttl
+
+    assert ttl(["page=2d"]) == {"page": 2 * 86400.0}
+    doc = tmp_path / "a.md"
+    doc.write_text("nothing\n", encoding="utf-8")
+    flags = ["--cache-dir", str(tmp_path / "c"), "--cache-ttl", "page=2d"]
+    assert main(check(*flags, str(doc))) == 0
+    assert "--cache-ttl" not in capsys.readouterr().err
+    assert main(check(*flags[:2], "--cache-ttl", "pages=2d", str(doc))) == 2
+    assert "--cache-ttl 'pages=2d': expected STATUS=DURATION" in capsys.readouterr().err
+
+
+def test_cache_stats_and_prune_show_the_pages_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from citecheck.cache import DAY, Cache
+
+    cache = str(tmp_path / "c")
+    with Cache(Path(cache)) as store:
+        store.record_pages([("https://a.example/", "live", b"{}")])
+        store.record_pages([("https://b.example/", "archived", b"{}")], at=time.time() - DAY)
+        store.record_pages([("https://c.example/", "live", b"{}")], at=time.time() - 8 * DAY)
+    assert main(["cache", "stats", "--cache-dir", cache, "--format", "json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["pages"], stats["pages_fresh"]) == (3, 2)
+    assert main(["cache", "stats", "--cache-dir", cache]) == 0
+    assert "pages:     3 pages read (2 fresh, 1 stale)" in capsys.readouterr().out
+    assert main(["cache", "prune", "--cache-dir", cache]) == 0
+    assert "1 pages read" in capsys.readouterr().out
+    main(["cache", "stats", "--cache-dir", cache, "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["pages"] == 2
     assert main(["cache", "clear", "--cache-dir", cache]) == 0
     assert "2 entries removed" in capsys.readouterr().out
 
