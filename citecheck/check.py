@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from citecheck.fetch import Fetched, Fetcher
     from citecheck.pagefacts import PageFacts
     from citecheck.resolve.model import Resolution, ResolveOptions
-    from citecheck.verifying import VerifyOptions
+    from citecheck.verify.model import VerifyOptions
 
 Progress = Callable[[int, int], None]
 """Told (targets done, targets known) as checking goes on."""

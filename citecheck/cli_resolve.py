@@ -14,7 +14,7 @@ from citecheck.cli import UsageError
 
 if TYPE_CHECKING:
     from citecheck.resolve.model import ResolveOptions
-    from citecheck.verifying import VerifyOptions
+    from citecheck.verify.model import VerifyOptions
 
 DEFAULT_BUDGET = "12/60"
 """Requests and seconds one citation's search may take."""
@@ -66,7 +66,7 @@ def verify_options(options: argparse.Namespace) -> VerifyOptions | None:
     """How to verify citations; None with `--no-verify`."""
     if options.no_verify:
         return None
-    from citecheck.verifying import VerifyOptions
+    from citecheck.verify.model import VerifyOptions
 
     return VerifyOptions(paced=not options.replay)
 

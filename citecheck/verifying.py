@@ -19,7 +19,7 @@ from typing import Any
 
 from citecheck.model import Citation, Outcome
 from citecheck.pagefacts import PageFacts
-from citecheck.verify.model import Verification
+from citecheck.verify.model import Verification, VerifyOptions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,14 +35,6 @@ LIVE = frozenset({"ok", "redirected"})
 
 AT_ONCE = 8
 """How many pages are read at the same time."""
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyOptions:
-    """How `check` verifies."""
-
-    paced: bool = True
-    """Space requests to one host a second apart; off only for replays and tests."""
 
 
 @dataclass(frozen=True, slots=True)

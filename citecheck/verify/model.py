@@ -28,6 +28,14 @@ PROBLEMS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class VerifyOptions:
+    """How `check` verifies (`check_paths(verify=...)`)."""
+
+    paced: bool = True
+    """Space requests to one host a second apart; off only for replays and tests."""
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     """One claim of the article checked against the source's page."""
 

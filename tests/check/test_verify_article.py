@@ -21,7 +21,7 @@ from citecheck.model import CheckReport, CitationCheck
 from citecheck.report import json as json_report
 from citecheck.resolve.model import ResolveOptions
 from citecheck.settings import FetchSettings
-from citecheck.verifying import VerifyOptions
+from citecheck.verify.model import VerifyOptions
 
 ARTICLE = (
     Path(__file__).resolve().parents[2].parent
