@@ -122,8 +122,15 @@ def main() -> None:
         profile = logs / "warm.prof"
         server.get("/reset")
         argv = command(files, logs / "cache-0")
+        # `python -m citecheck` ends with os._exit (no teardown), before cProfile could write
+        # its file: the profile is taken around `main` instead.
+        probe = (
+            "import cProfile, sys\n"
+            "from citecheck.cli import main\n"
+            f"cProfile.run('main(sys.argv[1:])', {str(profile)!r})\n"
+        )
         subprocess.run(
-            [argv[0], "-m", "cProfile", "-o", str(profile), *argv[1:]],
+            [argv[0], "-c", probe, *argv[3:], "--output", os.devnull],
             capture_output=True,
             check=False,
         )
