@@ -24,14 +24,12 @@ from citecheck.archive import (
     ArchiveResult,
     Archives,
     Credentials,
-    Pacer,
     SaveResult,
-    Session,
     parse_cited,
     save,
     should_save,
 )
-from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
+from citecheck.archive.session import run_session
 from citecheck.settings import FetchSettings
 
 Key = tuple[str, date | None, date | None]
@@ -101,8 +99,7 @@ async def _look_up(
     from citecheck.fetch import make_client
 
     async with make_client(settings, transport=transport) as client:
-        pacer = Pacer() if options.paced else Pacer(dict.fromkeys(PUBLISHED_PER_MINUTE, 1e9))
-        session = Session(client, pacer, user_agent=settings.user_agent, timeout=settings.timeout)
+        session = run_session(client, settings.user_agent, settings.timeout, paced=options.paced)
         archives = Archives(session, archives=options.archives)
         live: dict[str, str | None] = {}
 

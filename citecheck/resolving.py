@@ -115,19 +115,15 @@ async def _resolve_all(
     results: dict[str, Resolution],
     pages: dict[str, PageFacts],
 ) -> None:
-    from citecheck.archive import Pacer, Session
-    from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
+    from citecheck.archive.session import run_session
     from citecheck.fetch import make_client
-    from citecheck.resolve.pages import PageReader
+    from citecheck.resolve.pages import reader_for
     from citecheck.resolve.resolver import Resolver
 
     async with make_client(settings, transport=transport) as client:
-        pacer = Pacer() if options.paced else Pacer(dict.fromkeys(PUBLISHED_PER_MINUTE, 1e9))
-        session = Session(client, pacer, user_agent=settings.user_agent, timeout=settings.timeout)
-        interval = max(settings.host_interval, 1.0) if options.paced else settings.host_interval
-        resolver = Resolver(
-            session, registry, options, reader=PageReader(session, interval=interval)
-        )
+        session = run_session(client, settings.user_agent, settings.timeout, paced=options.paced)
+        reader = reader_for(session, settings.host_interval, paced=options.paced)
+        resolver = Resolver(session, registry, options, reader=reader)
         limiter = trio.CapacityLimiter(AT_ONCE)
 
         async def one(item: Wanted) -> None:

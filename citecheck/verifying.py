@@ -226,19 +226,15 @@ async def _read_pages(
 ) -> None:
     import trio
 
-    from citecheck.archive import Pacer, Session
-    from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
-    from citecheck.archive.session import Unavailable
+    from citecheck.archive.session import Unavailable, run_session
     from citecheck.fetch import make_client
     from citecheck.pagefacts import page_facts
-    from citecheck.resolve.pages import PageReader
+    from citecheck.resolve.pages import reader_for
 
     settings = run.settings
     async with make_client(settings, transport=transport) as client:
-        pacer = Pacer() if options.paced else Pacer(dict.fromkeys(PUBLISHED_PER_MINUTE, 1e9))
-        session = Session(client, pacer, user_agent=settings.user_agent, timeout=settings.timeout)
-        interval = max(settings.host_interval, 1.0) if options.paced else settings.host_interval
-        reader = PageReader(session, interval=interval)
+        session = run_session(client, settings.user_agent, settings.timeout, paced=options.paced)
+        reader = reader_for(session, settings.host_interval, paced=options.paced)
         limiter = trio.CapacityLimiter(AT_ONCE)
 
         async def one(url: str) -> None:

@@ -65,6 +65,17 @@ class Reply:
         return "memento-datetime" in self.headers
 
 
+def run_session(
+    client: httpx.AsyncClient, user_agent: str, timeout: float, *, paced: bool
+) -> Session:
+    """The archive session of one run: its requests paced to the archives' published limits
+    (`pacing.py`), or, when not `paced` (a replayed run, which asks no archive), not at all."""
+    from citecheck.archive.pacing import PUBLISHED_PER_MINUTE
+
+    pacer = Pacer() if paced else Pacer(dict.fromkeys(PUBLISHED_PER_MINUTE, 1e9))
+    return Session(client, pacer, user_agent=user_agent, timeout=timeout)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -43,6 +43,13 @@ class Page:
     """How many requests it took (redirects included)."""
 
 
+def reader_for(session: Session, host_interval: float, *, paced: bool) -> PageReader:
+    """The page reader of one run: requests to one host at least `host_interval` apart, and a
+    second at the least when `paced` (publishers' sites are read a few pages at a time, not
+    crawled)."""
+    return PageReader(session, interval=max(host_interval, 1.0) if paced else host_interval)
+
+
 class PageReader:
     """Reads candidate pages, live and archived, for one run."""
 

@@ -21,9 +21,23 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from fakeweb import Answer, FakeWeb, Seen
+
+ARTICLE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "examples"
+    / "lo-2025-us-russia-ukraine-appeasement.txt"
+)
+"""The reference article (`../shared/examples/`)."""
+
+needs_article = pytest.mark.skipif(
+    not ARTICLE.exists(), reason=f"the reference article is not at {ARTICLE}"
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,17 @@ from urllib.parse import parse_qs, unquote_plus
 
 import pytest
 from fakeweb import Answer, FakeWeb, Seen, transport_for
-from publishers import AP_URL, CBS_URL, JEDDAH_URL, PLANALTO_URL, RUBIO_URL, Publishers, Story
+from publishers import (
+    AP_URL,
+    ARTICLE,
+    CBS_URL,
+    JEDDAH_URL,
+    PLANALTO_URL,
+    RUBIO_URL,
+    Publishers,
+    Story,
+    needs_article,
+)
 
 from citecheck.archiving import ArchiveOptions
 from citecheck.caching import CacheOptions
@@ -26,18 +36,10 @@ from citecheck.resolve.model import ResolveOptions
 from citecheck.settings import FetchSettings
 from citecheck.targets import normalise
 
-ARTICLE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "examples"
-    / "lo-2025-us-russia-ukraine-appeasement.txt"
-)
 SETTINGS = FetchSettings(retries=0, timeout=5.0)
 QUICK = ResolveOptions(paced=False)
 
-pytestmark = pytest.mark.skipif(
-    not ARTICLE.exists(), reason=f"the reference article is not at {ARTICLE}"
-)
+pytestmark = needs_article
 
 
 def run(

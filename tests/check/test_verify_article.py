@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb, transport_for
-from publishers import CBS_URL, JEDDAH_URL, Publishers
+from publishers import ARTICLE, CBS_URL, JEDDAH_URL, Publishers, needs_article
 
 from citecheck.archiving import ArchiveOptions
 from citecheck.check import check_paths
@@ -23,12 +23,6 @@ from citecheck.resolve.model import ResolveOptions
 from citecheck.settings import FetchSettings
 from citecheck.verify.model import VerifyOptions
 
-ARTICLE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "examples"
-    / "lo-2025-us-russia-ukraine-appeasement.txt"
-)
 SETTINGS = FetchSettings(retries=0, timeout=5.0)
 QUICK = ResolveOptions(paced=False)
 VERIFY = VerifyOptions(paced=False)
@@ -37,9 +31,7 @@ STATEMENT = (
     " States Department of State, March 11, 2025)."
 )
 
-pytestmark = pytest.mark.skipif(
-    not ARTICLE.exists(), reason=f"the reference article is not at {ARTICLE}"
-)
+pytestmark = needs_article
 
 
 def run(web: FakeWeb, path: Path = ARTICLE, **more: object) -> CheckReport:
