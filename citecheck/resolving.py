@@ -192,6 +192,10 @@ def resolve_run(
         if facts is not None and planned.target is not None:
             run.page_facts[planned.target.url] = facts
         more.extend(run.requests_for([planned]))
+    if more:
+        # The cache may answer some of them: the histories judged ahead of the report
+        # (`Run.prepare`) did not know those, so they are judged again with the report.
+        run.served_histories = None
     _fetch_more(run, run.serve(more), transport)
 
 

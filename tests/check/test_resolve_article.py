@@ -369,3 +369,27 @@ def test_a_run_with_nothing_to_resolve_does_not_load_the_resolver(tmp_path: Path
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_resolved_page_the_cache_answers_keeps_its_history(
+    web: FakeWeb, tmp_path: Path
+) -> None:
+    # CBS's story is gone (resolved through its archived copy): its first check is a strike.
+    gone = Publishers()
+    gone.stories = [replace(s, live=False) if s.url == CBS_URL else s for s in gone.stories]
+    gone.install(web)
+    cache = CacheOptions(tmp_path / "cache", {}, Rule())
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Moscow dismissed the idea as “extremely confrontational” (CBS News, 13 March 2025).\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):  # the second run: the cache answers the page, with checking workers
+        (check,) = by_line(run(web, article, cache=cache, workers=2)).values()
+        assert check.resolution is not None
+        assert check.resolution.url == CBS_URL
+        assert check.outcome is not None
+        assert check.outcome.status == "failing"
+        assert check.history is not None
+        assert check.history.strikes == 1
+    assert check.cached_at is not None
