@@ -92,8 +92,10 @@ def verify_rows(
             for quote in quotes.get(index, ()):
                 results[quote] = unverified
             continue
+        # Only a publisher the registry knows has domains to hold the page to.
+        cited = registry.lookup(citation.publisher) if citation.publisher else None
         owner = registry.for_url(page.site)
-        on_site = owner is not None and owner.name == (citation.publisher or "")
+        on_site = None if cited is None else owner is not None and owner.name == cited.name
         results[index] = _source_checks(
             citation, found, page, on_site, article_dates.get(citation.path)
         )
@@ -149,8 +151,10 @@ def _captured(snapshot: str) -> str | None:
 
 
 def _source_checks(
-    citation: Citation, facts: PageFacts, page: Page, on_site: bool, article: str | None
+    citation: Citation, facts: PageFacts, page: Page, on_site: bool | None, article: str | None
 ) -> tuple[Verification, ...]:
+    """The checks of a source's own claims; `on_site` is None when its publisher's domains are
+    unknown (no publisher check then)."""
     from urllib.parse import urlsplit
 
     from citecheck.verify.checks import chronology_check, date_check, publisher_check, title_check
@@ -160,7 +164,7 @@ def _source_checks(
         found.append(title_check(citation.title, facts))
     if citation.date:
         found.append(date_check(citation.date, facts))
-    if citation.publisher and citation.kind == "reference":
+    if citation.publisher and on_site is not None:
         site = urlsplit(page.site).hostname or page.site
         found.append(publisher_check(citation.publisher, on_site, site))
     chronology = chronology_check(article, citation.date, facts.date)

@@ -371,9 +371,7 @@ def test_a_run_with_nothing_to_resolve_does_not_load_the_resolver(tmp_path: Path
     assert done.stdout.strip() == "[]"
 
 
-def test_a_resolved_page_the_cache_answers_keeps_its_history(
-    web: FakeWeb, tmp_path: Path
-) -> None:
+def test_a_resolved_page_the_cache_answers_keeps_its_history(web: FakeWeb, tmp_path: Path) -> None:
     # CBS's story is gone (resolved through its archived copy): its first check is a strike.
     gone = Publishers()
     gone.stories = [replace(s, live=False) if s.url == CBS_URL else s for s in gone.stories]
