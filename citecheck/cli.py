@@ -49,9 +49,10 @@ def _inputs() -> argparse.ArgumentParser:
     common.add_argument("--files-from", metavar="FILE", help="read more inputs, one per line")
     common.add_argument(
         "--format",
-        choices=("table", "json"),
+        choices=("table", "json", "sarif", "markdown", "junit", "github", "html"),
         default="table",
-        help="output format (default: table)",
+        help="output format: table or json; for check also sarif, markdown, junit, github "
+        "(workflow-command annotations) and html (default: table)",
     )
     common.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     common.add_argument(
@@ -220,6 +221,8 @@ def _run_extract(options: argparse.Namespace) -> int:
 
     if not options.paths and not options.files_from:
         raise UsageError("nothing to read: name a file, a directory, a glob, or - for stdin")
+    if options.format not in ("table", "json"):
+        raise UsageError(f"--format {options.format} is for check; extract writes table or json")
     input_format = None if options.input_format == "auto" else options.input_format
     chosen_registry = registry(options.config)
     chosen_kinds = kinds(options.kind)

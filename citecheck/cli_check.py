@@ -18,7 +18,6 @@ from citecheck.cli import (
     confidence,
     extensions,
     kinds,
-    output,
     registry,
 )
 
@@ -174,8 +173,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes that check links, each with its own hosts (grouped by registrable "
         "domain); --max-concurrency is divided among them (default: the number of CPUs)",
     )
-    from citecheck import cli_archive, cli_cache, cli_resolve
+    from citecheck import cli_archive, cli_cache, cli_output, cli_resolve
 
+    cli_output.add_flags(add)
     cli_cache.add_flags(add)
     cli_archive.add_flags(add)
     cli_resolve.add_flags(add)
@@ -294,7 +294,9 @@ def run_check(options: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None
-    output(report, options, prepared)
+    from citecheck.cli_output import write_check
+
+    write_check(report, options, fail_on, prepared)
     return _exit_code(report, fail_on)
 
 

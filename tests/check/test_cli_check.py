@@ -155,3 +155,48 @@ def test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert _exit_code(_report("soft-404"), DEFAULT_FAIL_ON) == 1
     assert _exit_code(_report("offline", offline=True), DEFAULT_FAIL_ON) == 2
     assert "OFFLINE" in capsys.readouterr().err
+
+
+def test_several_report_files_in_one_run(
+    web: FakeWeb, seams: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web.route("news.example", "/a", page("Story"))
+    doc = article(tmp_path, "[a](https://news.example/a) [b](https://news.example/gone)\n")
+    files = {
+        name: tmp_path / f"report.{name}" for name in ("json", "sarif", "markdown", "junit", "html")
+    }
+    flags = [flag for name, path in files.items() for flag in (f"--{name}", str(path))]
+    code, out, _ = run(
+        ["check", "--format", "github", "--confirm-dead", "now", *seams, *flags, doc], capsys
+    )
+    assert code == 1
+    assert out.startswith("::error file=")  # standard output in --format
+    data = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert [c["status"] for c in data["citations"]] == ["ok", "dead"]
+    assert json.loads(files["sarif"].read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert files["junit"].read_text(encoding="utf-8").startswith("<?xml")
+    assert "dead" in files["markdown"].read_text(encoding="utf-8")
+    assert files["html"].read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_extract_has_no_machine_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = article(tmp_path, "[a](https://news.example/a)\n")
+    code, _, err = run(["extract", "--format", "sarif", doc], capsys)
+    assert code == 2
+    assert "--format sarif is for check" in err
+
+
+def test_an_unwritable_report_file_is_exit_2_after_the_others(
+    web: FakeWeb, seams: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web.route("news.example", "/a", page("Story"))
+    doc = article(tmp_path, "[a](https://news.example/a)\n")
+    written = tmp_path / "r.json"
+    code, out, err = run(
+        ["check", *seams, "--json", str(written), "--junit", str(tmp_path / "no" / "r.xml"), doc],
+        capsys,
+    )
+    assert code == 2
+    assert "cannot write" in err
+    assert json.loads(written.read_text(encoding="utf-8"))["citations"][0]["status"] == "ok"
+    assert "1 citation in 1 document" in " ".join(out.split())  # standard output still came
