@@ -77,6 +77,7 @@ def check_paths(
     idle: Callable[[Sequence[Citation]], None] | None = None,
     resolve: ResolveOptions | None = None,
     verify: VerifyOptions | None = None,
+    changed_since: str | None = None,
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
@@ -105,6 +106,7 @@ def check_paths(
         stdin=stdin,
         input_format=input_format,
         encoding=encoding,
+        changed_since=changed_since,
     )
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers is None:

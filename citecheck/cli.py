@@ -48,6 +48,12 @@ def _inputs() -> argparse.ArgumentParser:
     )
     common.add_argument("--files-from", metavar="FILE", help="read more inputs, one per line")
     common.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="read only the files that differ from git revision REV (committed, uncommitted or "
+        "untracked and not ignored); with no PATH, those under the current directory",
+    )
+    common.add_argument(
         "--format",
         choices=("table", "json", "sarif", "markdown", "junit", "github", "html"),
         default="table",
@@ -219,7 +225,7 @@ def _run_extract(options: argparse.Namespace) -> int:
     from citecheck.collect import InputError
     from citecheck.run import extract_paths
 
-    if not options.paths and not options.files_from:
+    if not options.paths and not options.files_from and options.changed_since is None:
         raise UsageError("nothing to read: name a file, a directory, a glob, or - for stdin")
     if options.format not in ("table", "json"):
         raise UsageError(f"--format {options.format} is for check; extract writes table or json")
@@ -242,10 +248,12 @@ def _run_extract(options: argparse.Namespace) -> int:
             all_links=options.all_links,
             scare_quotes=options.scare_quotes,
             kinds=chosen_kinds,
+            changed_since=options.changed_since,
         )
     except InputError as error:
         raise UsageError(str(error)) from None
     output(report, options)
+    nothing_changed(report, options)
     if report.problems:
         from citecheck.report.safe import terminal_safe
 
@@ -253,6 +261,16 @@ def _run_extract(options: argparse.Namespace) -> int:
             print(f"citecheck: {terminal_safe(problem.message)}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def nothing_changed(report: ExtractReport | CheckReport, options: argparse.Namespace) -> None:
+    """Say so when `--changed-since` left nothing to read: a clean run, but an empty report
+    should not pass for a check of the whole article repository."""
+    if options.changed_since is not None and not report.documents and not report.problems:
+        from citecheck.report.safe import terminal_safe
+
+        since = terminal_safe(options.changed_since)
+        print(f"citecheck: no document changed since {since}", file=sys.stderr)
 
 
 def output(

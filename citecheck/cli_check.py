@@ -18,6 +18,7 @@ from citecheck.cli import (
     confidence,
     extensions,
     kinds,
+    nothing_changed,
     registry,
 )
 
@@ -160,6 +161,12 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: dead,soft-404,invalid-url,fragment-missing)",
     )
     add(
+        "--warn-only",
+        action="store_true",
+        help="report every finding as a warning and exit 0 for findings (the same as --fail-on "
+        "none); a run that could not check still exits 2",
+    )
+    add(
         "--jobs",
         type=_count(1),
         metavar="N",
@@ -238,12 +245,16 @@ def run_check(options: argparse.Namespace) -> int:
     from citecheck.collect import InputError
     from citecheck.settings import parse_statuses
 
-    if not options.paths and not options.files_from:
+    if not options.paths and not options.files_from and options.changed_since is None:
         raise UsageError("nothing to check: name a file, a directory, a glob, or - for stdin")
     try:
         fail_on = (
             policy.DEFAULT_FAIL_ON if options.fail_on is None else parse_statuses(options.fail_on)
         )
+        if options.warn_only:
+            if options.fail_on is not None:
+                raise ValueError("--warn-only and --fail-on: give one of them")
+            fail_on = frozenset()  # every finding a warning; exit 0 unless the run failed
     except ValueError as error:
         raise UsageError(str(error)) from None
     settings = _settings(options)
@@ -289,6 +300,7 @@ def run_check(options: argparse.Namespace) -> int:
                 idle=prepared.add if prepared is not None else None,
                 resolve=resolve,
                 verify=verify,
+                changed_since=options.changed_since,
             )
         except (InputError, CacheError) as error:
             raise UsageError(str(error)) from None
@@ -297,6 +309,7 @@ def run_check(options: argparse.Namespace) -> int:
     from citecheck.cli_output import write_check
 
     write_check(report, options, fail_on, prepared)
+    nothing_changed(report, options)
     return _exit_code(report, fail_on)
 
 

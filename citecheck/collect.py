@@ -16,7 +16,12 @@ list of more inputs, one a line. The rules:
 - Nothing an input does stops the run: a missing, unreadable, oversized, binary or undecodable
   input becomes an `InputProblem` and the others are still read, in order. Only what makes the
   request itself unusable raises `InputError`: an unreadable `files_from` list, standard input
-  asked for as both the list and an input, an unknown `encoding`.
+  asked for as both the list and an input, an unknown `encoding`, a `changed_since` that git
+  cannot answer.
+- With `changed_since` (a git revision), only the files that differ from it are read: what
+  `git diff` sees between it and the working tree, and untracked files git does not ignore
+  (`changes_since`). The others are skipped without a word, in whatever way they were named;
+  a named file deleted since the revision is skipped too, as it cannot be read.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import codecs
 import glob
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +47,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 STDIN = "-"
 """The input (and `files_from`) name that means standard input."""
+
+GIT_TIMEOUT = 60.0
+"""The seconds one git command may take, for `changed_since`."""
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 """The suffixes of files read as Markdown."""
@@ -69,6 +78,18 @@ class Collected:
     """The inputs that could not be read, in input order."""
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """The files of a git working tree that differ from a revision, by real path."""
+
+    rev: str
+    """The revision, as the user named it."""
+    present: frozenset[str]
+    """The files changed, added or untracked (not ignored) since `rev`: those to read."""
+    deleted: frozenset[str]
+    """The files deleted since `rev`: named, they are skipped rather than reported missing."""
+
+
 def format_for(path: str) -> Format:
     """The format a file is read as, from its suffix (case-insensitive)."""
     suffix = os.path.splitext(path)[1].lower()
@@ -93,16 +114,21 @@ def collect(
     input_format: Format | None = None,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    changed_since: str | None = None,
 ) -> Collected:
     """Read `inputs`, then the inputs listed in the file `files_from`, into documents.
 
     `stdin` is read for the input `-` (and for `files_from="-"`); None means `sys.stdin.buffer`.
     `extensions` filters the files found in directories (a leading dot is optional). With
     `encoding`, every input is decoded strictly with it; otherwise the encoding is recognised
-    (see `citecheck.encoding`). Inputs larger than `max_bytes` are not read.
+    (see `citecheck.encoding`). Inputs larger than `max_bytes` are not read. With
+    `changed_since`, only the files that differ from that git revision are read (`changes_since`;
+    the current directory when no input is named at all).
 
     Raises `InputError` when the `files_from` list cannot be read, when standard input is asked
-    for as both the list and an input, or when `encoding` is not a known text encoding.
+    for as both the list and an input, when `encoding` is not a known text encoding, or when the
+    changes since `changed_since` cannot be known (see `changes_since`; standard input, which git
+    knows nothing of, is refused with it).
     """
     if encoding is not None:
         try:
@@ -116,12 +142,22 @@ def collect(
             raise InputError(
                 "Standard input cannot be both the list of inputs (--files-from -) and an input."
             )
+    changes = None
+    if changed_since is not None:
+        if not entries and files_from is None:
+            entries = ["."]  # the usual CI run: whatever changed in the checkout
+        if STDIN in entries:
+            raise InputError(
+                "--changed-since reads only files git knows; standard input (-) has no history."
+            )
+        changes = changes_since(changed_since)
     reader = _Reader(
         extensions=_normalise(extensions),
         stdin=stdin,
         input_format=input_format,
         encoding=encoding,
         max_bytes=max_bytes,
+        changes=changes,
     )
     for entry in entries:
         reader.add(entry)
@@ -155,6 +191,92 @@ def _read_list(files_from: str, stdin: BinaryIO | None) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+def changes_since(rev: str) -> Changes:
+    """The files that differ between the git revision `rev` and the working tree.
+
+    The repository is the one holding the current directory. Changed are the files
+    `git diff --name-only --no-renames REV --` lists (committed and uncommitted changes alike)
+    and the untracked files git does not ignore; of those, the ones that no longer exist are
+    `deleted`. Raises `InputError` when `rev` looks like an option, when git is missing, slow
+    (`GIT_TIMEOUT`) or fails, when there is no repository, or when `rev` is not a known commit.
+    """
+    # Git reads an argument starting with `-` as an option (`--output=FILE` would write a
+    # file): such a revision is refused rather than passed on.
+    if not rev or rev.startswith("-") or "\x00" in rev:
+        raise InputError(f"--changed-since: {rev!r} is not a revision.")
+    found = _git(["rev-parse", "--show-toplevel"], None)
+    if found.returncode != 0:
+        raise InputError(f"--changed-since needs a git repository: {_git_message(found)}")
+    top = os.fsdecode(found.stdout.rstrip(b"\r\n"))
+    # Resolved first, so that an unknown revision gets a message of its own, and git diff is
+    # then given an object name, which cannot be mistaken for an option or a path.
+    commit = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
+    if commit.returncode != 0:
+        raise InputError(_unknown_revision(rev, top))
+    name = commit.stdout.strip().decode("ascii", "replace")
+    diff = _git(["diff", "--name-only", "--no-renames", "-z", name, "--"], top)
+    if diff.returncode != 0:
+        raise InputError(f"--changed-since {rev!r}: git diff failed: {_git_message(diff)}")
+    # Run at the top level, ls-files lists the whole tree with paths relative to it, as diff does.
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
+    if untracked.returncode != 0:
+        raise InputError(f"--changed-since {rev!r}: git ls-files failed: {_git_message(untracked)}")
+    present: set[str] = set()
+    deleted: set[str] = set()
+    for raw in (*diff.stdout.split(b"\0"), *untracked.stdout.split(b"\0")):
+        if raw:
+            path = os.path.join(top, os.fsdecode(raw))
+            # Real paths on both sides: the documents' are compared with these.
+            (present if os.path.lexists(path) else deleted).add(os.path.realpath(path))
+    return Changes(rev, frozenset(present), frozenset(deleted))
+
+
+def _unknown_revision(rev: str, top: str) -> str:
+    shallow = _git(["rev-parse", "--is-shallow-repository"], top)
+    if shallow.returncode == 0 and shallow.stdout.strip() == b"true":
+        # The usual cause in CI: actions/checkout fetches one commit unless told otherwise.
+        return (
+            f"--changed-since: unknown revision {rev!r}: it is not in the local history of this "
+            "shallow clone. Fetch the whole history (with actions/checkout, `fetch-depth: 0`) "
+            f"or fetch the revision (`git fetch origin {rev}`)."
+        )
+    return (
+        f"--changed-since: unknown revision {rev!r}: no such commit in the local history. If it "
+        f"is on a remote, fetch it (`git fetch origin {rev}`; in CI, `fetch-depth: 0`)."
+    )
+
+
+def _git(arguments: list[str], cwd: str | None) -> subprocess.CompletedProcess[bytes]:
+    """Run git with `arguments` in `cwd` (None: the current directory), never through a shell."""
+    try:
+        return subprocess.run(
+            ["git", *arguments],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,  # git never waits on ours (it may be the list of inputs)
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+        )
+    except FileNotFoundError as exc:
+        if cwd is not None and not os.path.isdir(cwd):
+            raise InputError(f"--changed-since: cannot enter {cwd}: {_reason(exc)}.") from exc
+        raise InputError(
+            "--changed-since needs git, which is not installed (or not on PATH)."
+        ) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise InputError(
+            f"--changed-since: `git {arguments[0]}` did not finish within {GIT_TIMEOUT:g} seconds."
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"--changed-since: cannot run git: {_reason(exc)}.") from exc
+
+
+def _git_message(done: subprocess.CompletedProcess[bytes]) -> str:
+    """What git said went wrong: the first line of its standard error."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[0] if lines else f"git exited with code {done.returncode}."
+
+
 class _Reader:
     """Reads inputs one by one, remembering what it has read; collects documents and problems."""
 
@@ -166,12 +288,14 @@ class _Reader:
         input_format: Format | None,
         encoding: str | None,
         max_bytes: int,
+        changes: Changes | None = None,
     ) -> None:
         self.extensions = extensions
         self.stdin = stdin
         self.input_format = input_format
         self.encoding = encoding
         self.max_bytes = max_bytes
+        self.changes = changes
         self.documents: list[Document] = []
         self.problems: list[InputProblem] = []
         self.seen: set[str] = set()
@@ -188,6 +312,8 @@ class _Reader:
             self._read_file(entry)
         elif _GLOB_CHARACTERS.intersection(entry):
             self._glob(entry)
+        elif self.changes is not None and os.path.realpath(entry) in self.changes.deleted:
+            pass  # deleted since the revision: nothing to read, and not a mistake
         elif self._first_time(os.path.realpath(entry)):  # report a missing file once
             self._problem(entry, "not-found", "No such file or directory.")
 
@@ -240,7 +366,10 @@ class _Reader:
         self._add_document(STDIN, data, self.input_format)
 
     def _read_file(self, path: str) -> None:
-        if not self._first_time(os.path.realpath(path)):
+        real = os.path.realpath(path)
+        if self.changes is not None and real not in self.changes.present:
+            return  # unchanged since the revision (or ignored by git): not read
+        if not self._first_time(real):
             return
         try:
             with open(path, "rb") as stream:

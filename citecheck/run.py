@@ -101,6 +101,7 @@ def extract_paths(
     all_links: bool = False,
     scare_quotes: bool = False,
     kinds: Sequence[Kind] | None = None,
+    changed_since: str | None = None,
 ) -> ExtractReport:
     """Read the inputs and extract every citation, without any network access.
 
@@ -115,6 +116,7 @@ def extract_paths(
         stdin=stdin,
         input_format=input_format,
         encoding=encoding,
+        changed_since=changed_since,
     )
     options = Extraction(
         base_url,

@@ -106,3 +106,34 @@ def test_json_fields_are_all_documented() -> None:
 def test_changelog_has_an_unreleased_section() -> None:
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in text
+
+
+def test_the_action_and_the_hooks_use_real_flags() -> None:
+    # action.yml and .pre-commit-hooks.yaml are run by other people's CI: every flag they give
+    # `citecheck check` must be one the parser accepts, and the YAML must load.
+    import shlex
+
+    import yaml
+
+    from citecheck.cli import _parser
+
+    root = Path(__file__).resolve().parents[1]
+    action = yaml.safe_load((root / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    (check,) = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    command = check["run"].split("citecheck check", 1)[1].split("\n\n")[0]
+    flags = [w for w in shlex.split(command.replace("\\\n", " ")) if w.startswith("--")]
+    assert {"--format", "--sarif", "--markdown"} <= set(flags)
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    parser = _parser()
+    for hook in hooks:
+        argv = shlex.split(hook["entry"])
+        assert argv[:2] == ["citecheck", "check"]
+        parser.parse_args([*argv[1:], "article.md"])  # exits 2 on an unknown flag
+    flags.append("--changed-since")  # what the action adds for its changed-since input
+    values = {"--format": "github", "--sarif": "x.sarif", "--markdown": "x.md"}
+    values["--changed-since"] = "origin/main"
+    argv = ["check"]
+    for flag in dict.fromkeys(f for f in flags if f != "--"):
+        argv += [flag, values[flag]] if flag in values else [flag]
+    parser.parse_args([*argv, "article.md"])

@@ -200,3 +200,17 @@ def test_an_unwritable_report_file_is_exit_2_after_the_others(
     assert "cannot write" in err
     assert json.loads(written.read_text(encoding="utf-8"))["citations"][0]["status"] == "ok"
     assert "1 citation in 1 document" in " ".join(out.split())  # standard output still came
+
+
+def test_warn_only_reports_findings_as_warnings_and_exits_0(
+    web: FakeWeb, seams: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = article(tmp_path, "[b](https://news.example/gone)\n")
+    code, out, _ = run(
+        ["check", "--format", "github", "--confirm-dead", "now", "--warn-only", *seams, doc], capsys
+    )
+    assert code == 0
+    assert out.startswith("::warning file=")
+    code, _, err = run(["check", "--warn-only", "--fail-on", "dead", *seams, doc], capsys)
+    assert code == 2
+    assert "--warn-only and --fail-on" in err
