@@ -19,16 +19,11 @@ from datetime import date
 import httpx
 import trio
 
-from citecheck.archive import (
-    ArchiveName,
-    ArchiveResult,
-    Archives,
-    Credentials,
-    SaveResult,
-    parse_cited,
-    save,
-    should_save,
-)
+from citecheck.archive import ArchiveName, ArchiveResult, Archives, parse_cited
+
+# From its module, not the package: the package's lazy names would give the module
+# `citecheck.archive.save` for `save` once anything had imported that module.
+from citecheck.archive.save import Credentials, SaveResult, save, should_save
 from citecheck.archive.session import run_session
 from citecheck.settings import FetchSettings
 
