@@ -141,13 +141,10 @@ def _page(target: str, outcome: Outcome | None, archive: ArchiveResult | None) -
 
 def _captured(snapshot: str) -> str | None:
     """The URL a Wayback snapshot captured (`…/web/<timestamp>/<url>`)."""
-    marker = "/web/"
-    at = snapshot.find(marker)
-    if at < 0:
-        return None
-    rest = snapshot[at + len(marker) :]
-    stamp, _, original = rest.partition("/")
-    return original if stamp[:14].isdigit() and original else None
+    from citecheck.archive.wayback import split_replay
+
+    split = split_replay(snapshot)
+    return split[1] if split else None
 
 
 def _source_checks(
@@ -265,14 +262,10 @@ async def _read_pages(
 def _wayback(url: str) -> tuple[str | None, str]:
     """A Wayback snapshot's timestamp and captured URL (its original bytes are read, `id_`),
     or (None, url) for any other page."""
-    if not url.startswith("https://web.archive.org/web/"):
-        return None, url
-    original = _captured(url)
-    stamp = url[len("https://web.archive.org/web/") :].split("/", 1)[0]
-    digits = "".join(c for c in stamp if c.isdigit())[:14]
-    if original is None or not digits:
-        return None, url
-    return digits, original
+    from citecheck.archive.wayback import split_replay
+
+    split = split_replay(url)
+    return (split[0], split[1]) if split else (None, url)
 
 
 # The cache's form --------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def _memento_time(reply: Reply) -> datetime | None:
         return None
 
 
-def _split_replay(url: str) -> tuple[str, str] | None:
+def split_replay(url: str) -> tuple[str, str] | None:
     """(timestamp, original URL) of a Wayback replay URL, or None."""
     parts = urlsplit(url)
     if (parts.hostname or "") not in REPLAY_HOSTS:
@@ -113,7 +113,7 @@ async def confirm(session: Session, capture: Capture) -> Confirmed | Rejected:
         location = reply.headers.get("location")
         if 300 <= reply.status < 400 and location:
             following = urljoin(url, location)
-            if _split_replay(following) is None:
+            if split_replay(following) is None:
                 return Rejected(f"replay redirected out of the archive, to {following}")
             url = following
             continue
@@ -142,7 +142,7 @@ def _judge_memento(capture: Capture, url: str, reply: Reply) -> Confirmed | Reje
             f"the capture of {iso(when)} is an archived HTTP {status}: what the page answered "
             "then, not the archive"
         )
-    stamp_original = _split_replay(url)
+    stamp_original = split_replay(url)
     original = stamp_original[1] if stamp_original else capture.original
     soft = signals.soft_404(original, original, False, reply.text)
     if soft is not None:
@@ -224,7 +224,7 @@ async def availability(session: Session, url: str, limit: date | None) -> Captur
             raise Unavailable("the Availability API's answer is not the documented JSON") from None
         if not closest or not closest.get("available"):
             continue
-        split = _split_replay(str(closest.get("url", "")))
+        split = split_replay(str(closest.get("url", "")))
         when = cdx.parse_timestamp(str(closest.get("timestamp", "")))
         status = str(closest.get("status", ""))
         if split is None or when is None:

@@ -60,6 +60,22 @@ def parse_date(cited: str | None) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
+def date_span(cited: str | None) -> tuple[datetime.date, datetime.date] | None:
+    """The first and the last day a partial ISO date can mean (`2024-05`: 1 and 31 May 2024;
+    `2024`: the whole year); None when `parse_date` gives None."""
+    parts = parse_date(cited)
+    if parts is None:
+        return None
+    year, month, day = parts
+    if month is None:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if day is None:
+        after = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        return datetime.date(year, month, 1), after - datetime.timedelta(days=1)
+    cited_day = datetime.date(year, month, day)
+    return cited_day, cited_day
+
+
 def _date_parts(cited: str | None) -> dict[str, str]:
     """The date placeholders the cited date can fill, zero-padded."""
     date = parse_date(cited)

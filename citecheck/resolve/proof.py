@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from citecheck.pagefacts import PageFacts
-from citecheck.resolve.patterns import parse_date
+from citecheck.resolve.patterns import date_span, parse_date
 from citecheck.resolve.text import fold, terms_score, words
 
 TITLE_THRESHOLD = 85.0
@@ -117,9 +117,10 @@ def date_agreement(cited: str | None, page: str | None) -> tuple[bool | None, bo
             return True, False, f"published {published.isoformat()}, a day from the cited {cited}"
         return False, False, f"published {published.isoformat()}, not on the cited {cited}"
     if month is not None:
-        first = date(year, month, 1)
-        after = date(year + (month == 12), month % 12 + 1, 1)
-        if first - timedelta(days=1) <= published < after + timedelta(days=1):
+        span = date_span(cited)
+        assert span is not None  # parse_date gave parts
+        first, last = span
+        if first - timedelta(days=1) <= published <= last + timedelta(days=1):
             return True, False, f"published {published.isoformat()}, in the month cited"
         return False, False, f"published {published.isoformat()}, not in the cited {cited}"
     if published.year == year:

@@ -37,7 +37,7 @@ from citecheck.pagefacts import PageFacts, page_facts
 from citecheck.publishers import Publisher, Registry
 from citecheck.resolve.model import Candidate, Resolution, ResolveOptions
 from citecheck.resolve.pages import Page, PageReader
-from citecheck.resolve.patterns import Search, parse_date, pattern_urls, searches
+from citecheck.resolve.patterns import Search, date_span, parse_date, pattern_urls, searches
 from citecheck.resolve.proof import Cited, Proof, choose, prove
 from citecheck.resolve.text import terms_score, title_score, url_words
 
@@ -362,14 +362,8 @@ def _key(url: str) -> str:
 def _window(cited: str | None) -> tuple[date | None, date | None]:
     """The days to search the index in: from a day before the cited date to a week after its
     end (captures come after publication, and a date may be a day off)."""
-    parts = parse_date(cited)
-    if parts is None:
+    span = date_span(cited)
+    if span is None:
         return None, None
-    year, month, day = parts
-    if month is None:
-        return date(year, 1, 1) - timedelta(days=1), date(year, 12, 31) + timedelta(days=7)
-    if day is None:
-        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-        return date(year, month, 1) - timedelta(days=1), last + timedelta(days=7)
-    cited_day = date(year, month, day)
-    return cited_day - timedelta(days=1), cited_day + timedelta(days=7)
+    first, last = span
+    return first - timedelta(days=1), last + timedelta(days=7)

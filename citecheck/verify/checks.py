@@ -21,10 +21,10 @@ the page's facts (`pagefacts.py`), and the dates with the article's own date:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from citecheck.pagefacts import PageFacts
-from citecheck.resolve.patterns import parse_date
+from citecheck.resolve.patterns import date_span
 from citecheck.resolve.proof import TITLE_THRESHOLD, date_agreement, title_similarity
 from citecheck.verify.model import Verification
 
@@ -89,22 +89,12 @@ def chronology_check(
 
 
 def _earliest(value: str | None) -> date | None:
-    """The first day a partial ISO date can mean."""
-    parts = parse_date(value[:10] if value else None)
-    if parts is None:
-        return None
-    year, month, day = parts
-    return date(year, month or 1, day or 1)
+    """The first day a partial ISO date (or a datetime) can mean."""
+    span = date_span(value[:10] if value else None)
+    return span[0] if span else None
 
 
 def _latest(value: str | None) -> date | None:
-    """The last day a partial ISO date can mean."""
-    parts = parse_date(value[:10] if value else None)
-    if parts is None:
-        return None
-    year, month, day = parts
-    if day is not None and month is not None:
-        return date(year, month, day)
-    if month is not None:
-        return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-    return date(year, 12, 31)
+    """The last day a partial ISO date (or a datetime) can mean."""
+    span = date_span(value[:10] if value else None)
+    return span[1] if span else None

@@ -67,18 +67,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # the hand-built reports, `repor
 sys.path.insert(0, str(Path(__file__).parents[1] / "check"))  # the fake web, `fakeweb.py`
 import fakeweb
 import reports
-from publishers import Publishers
+from publishers import ARTICLE, Publishers, needs_article
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "docs" / "json.schema.json"
 DOC = ROOT / "docs" / "json.md"
 PACKAGE = ROOT / "citecheck"
-ARTICLE = ROOT.parent / "shared" / "examples" / "lo-2025-us-russia-ukraine-appeasement.txt"
-"""The reference article (`../shared/examples/`)."""
-
-needs_article = pytest.mark.skipif(
-    not ARTICLE.exists(), reason=f"the reference article is not at {ARTICLE}"
-)
 
 DOCUMENTS = sorted(
     str(p.relative_to(ROOT))
