@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from citecheck.model import STATUSES, CheckReport
+from citecheck.model import STATUSES, CheckReport, Citation
+
+
+def kind_label(citation: Citation, *, chrome: str = "chrome") -> str:
+    """What sort of citation it is, as a report shows it: its kind and form, `[code]` inside
+    code, `[chrome]` (or `chrome`'s word) outside the article's body, and extraction's
+    confidence when below 1."""
+    kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
+    if citation.in_code:
+        kind += " [code]"
+    if citation.role == "boilerplate":
+        kind += f" [{chrome}]"
+    if citation.confidence < 1:
+        kind += f" {citation.confidence:.2f}"
+    return kind
 
 
 def status_counts(report: CheckReport) -> dict[str, int]:

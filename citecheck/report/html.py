@@ -25,7 +25,7 @@ from citecheck.archive.model import headline
 from citecheck.confirm import day, describe
 from citecheck.model import CheckReport, Citation, CitationCheck
 from citecheck.policy import DEFAULT_FAIL_ON
-from citecheck.report import status_counts
+from citecheck.report import kind_label, status_counts
 from citecheck.report.findings import MATCHES, Level, findings, findings_of
 from citecheck.report.table import OFFLINE_MESSAGE, check_summary
 
@@ -162,14 +162,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _kind(citation: Citation) -> str:
-    kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
-    if citation.in_code:
-        kind += " [code]"
-    if citation.role == "boilerplate":
-        kind += " [site chrome]"
-    if citation.confidence < 1:
-        kind += f" {citation.confidence:.2f}"
-    return kind
+    return kind_label(citation, chrome="site chrome")
 
 
 def _cited(citation: Citation) -> str:

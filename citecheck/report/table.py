@@ -18,7 +18,7 @@ from rich.text import Text
 
 from citecheck.confirm import day
 from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport
-from citecheck.report import status_counts
+from citecheck.report import kind_label, status_counts
 from citecheck.report.safe import terminal_safe
 
 _KIND_STYLE = {
@@ -87,14 +87,7 @@ def _source(citation: Citation) -> Text:
 
 
 def _kind(citation: Citation) -> Text:
-    kind = citation.kind if citation.form == "bare" else f"{citation.kind} ({citation.form})"
-    if citation.in_code:
-        kind += " [code]"
-    if citation.role == "boilerplate":
-        kind += " [chrome]"
-    if citation.confidence < 1:
-        kind += f" {citation.confidence:.2f}"
-    return Text(kind, style=_KIND_STYLE.get(citation.kind, ""))
+    return Text(kind_label(citation), style=_KIND_STYLE.get(citation.kind, ""))
 
 
 def _document_table(path: str, citations: list[Citation]) -> Table:
