@@ -17,11 +17,11 @@ a dead link is judged by its history, and what the run learned is kept.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Container, Iterator, Sequence
 from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
+from citecheck.globs import Exclusion, path_exclusions, url_exclusions
 from citecheck.model import (
     CheckReport,
     Citation,
@@ -68,6 +68,9 @@ def check_paths(
     extraction: Extraction | None = None,
     check_fragments: bool = False,
     exclude: Sequence[str] = (),
+    exclude_globs: Sequence[str] = (),
+    exclude_paths: Sequence[str] = (),
+    exclude_path_globs: Sequence[str] = (),
     jobs: int | None = None,
     workers: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -90,15 +93,20 @@ def check_paths(
     requests, and a dead link is held back as `failing` until its history confirms it
     (`caching.py`). `idle` is called at most once, while the last links are checked by worker
     processes and this one would only wait, with the citations the report will show (in its
-    order): a chance to prepare their rendering (`report.json.Prepared`). Raises `InputError`
-    (collect), `re.error` (a bad `exclude`) and `CacheError` (a cache that cannot be opened
-    or written). With `resolve`, citations in words without a URL are resolved to the page they
-    mean once the links are checked (`resolving.py`), and the pages found are checked (and
-    archived) like links. With `verify`, what citations claim of their sources (title, date,
-    publisher, quotes) is checked against the pages (`verifying.py`)."""
+    order): a chance to prepare their rendering (`report.json.Prepared`). Links matching a
+    regular expression of `exclude` or a glob of `exclude_globs` (`globs.url_glob`) are not
+    requested but reported `excluded`; input files whose relative path matches a regular
+    expression of `exclude_paths` or a glob of `exclude_path_globs` (`globs.path_glob`) are not
+    read (`collect`). Raises `InputError` (collect), `re.error` (a bad regular expression in
+    `exclude` or `exclude_paths`), `ValueError` (a bad glob; the message names the flag) and
+    `CacheError` (a cache that cannot be opened or written). With `resolve`, citations in
+    words without a URL are resolved to the page they mean once the links are checked
+    (`resolving.py`), and the pages found are checked (and archived) like links. With
+    `verify`, what citations claim of their sources (title, date, publisher, quotes) is
+    checked against the pages (`verifying.py`)."""
     settings = settings if settings is not None else FetchSettings()
     extraction = extraction if extraction is not None else Extraction()
-    patterns = [re.compile(p) for p in exclude]
+    exclusions = url_exclusions(exclude, exclude_globs)
     collected = collect(
         inputs,
         files_from=files_from,
@@ -107,11 +115,12 @@ def check_paths(
         input_format=input_format,
         encoding=encoding,
         changed_since=changed_since,
+        exclude_paths=path_exclusions(exclude_paths, exclude_path_globs),
     )
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers is None:
         workers = 1 if transport is not None else (os.cpu_count() or 1)
-    run = Run(settings, extraction, patterns, check_fragments, progress, idle)
+    run = Run(settings, extraction, exclusions, check_fragments, progress, idle)
     run.resolve_options = resolve
     run.verify_options = verify
     try:
@@ -161,7 +170,7 @@ class Run:
         self,
         settings: FetchSettings,
         extraction: Extraction,
-        exclude: Sequence[re.Pattern[str]],
+        exclude: Sequence[Exclusion],
         check_fragments: bool,
         progress: Progress | None,
         idle: Callable[[Sequence[Citation]], None] | None = None,

@@ -22,6 +22,11 @@ list of more inputs, one a line. The rules:
   `git diff` sees between it and the working tree, and untracked files git does not ignore
   (`changes_since`). The others are skipped without a word, in whatever way they were named;
   a named file deleted since the revision is skipped too, as it cannot be read.
+- With `exclude_paths`, a file or directory whose path (`globs.path_text`: relative to the
+  current directory when under it, else as named; a directory's with a trailing `/`) an
+  exclusion matches is not read, however it was named: walked (an excluded directory is not even
+  listed), matched by a glob, listed, or named. It is no problem (not even when it does not
+  exist); `Collected.excluded` lists it. Standard input is never excluded.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from citecheck.encoding import DecodeError, check_encoding, decode
+from citecheck.globs import Exclusion, path_text
 from citecheck.model import Document, Format, InputProblem
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown", ".html", ".htm", ".txt")
@@ -76,6 +82,10 @@ class Collected:
     """The documents read, in input order (a directory's files sorted), each file once."""
     problems: tuple[InputProblem, ...]
     """The inputs that could not be read, in input order."""
+    excluded: tuple[str, ...] = ()
+    """The files and directories not read because a path exclusion matched them, each once, in
+    the order met, as matched (`globs.path_text`; a directory with a trailing `/`, its files not
+    counted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,7 @@ def collect(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     changed_since: str | None = None,
+    exclude_paths: Sequence[re.Pattern[str] | Exclusion] = (),
 ) -> Collected:
     """Read `inputs`, then the inputs listed in the file `files_from`, into documents.
 
@@ -123,7 +134,9 @@ def collect(
     `encoding`, every input is decoded strictly with it; otherwise the encoding is recognised
     (see `citecheck.encoding`). Inputs larger than `max_bytes` are not read. With
     `changed_since`, only the files that differ from that git revision are read (`changes_since`;
-    the current directory when no input is named at all).
+    the current directory when no input is named at all). A file or directory whose path one of
+    `exclude_paths` matches (`pattern.search`, on `globs.path_text`) is not read (the module's
+    docstring says how).
 
     Raises `InputError` when the `files_from` list cannot be read, when standard input is asked
     for as both the list and an input, when `encoding` is not a known text encoding, or when the
@@ -158,10 +171,11 @@ def collect(
         encoding=encoding,
         max_bytes=max_bytes,
         changes=changes,
+        exclude=exclude_paths,
     )
     for entry in entries:
         reader.add(entry)
-    return Collected(tuple(reader.documents), tuple(reader.problems))
+    return Collected(tuple(reader.documents), tuple(reader.problems), tuple(reader.excluded))
 
 
 def _normalise(extensions: Sequence[str]) -> tuple[str, ...]:
@@ -289,6 +303,7 @@ class _Reader:
         encoding: str | None,
         max_bytes: int,
         changes: Changes | None = None,
+        exclude: Sequence[re.Pattern[str] | Exclusion] = (),
     ) -> None:
         self.extensions = extensions
         self.stdin = stdin
@@ -299,6 +314,10 @@ class _Reader:
         self.documents: list[Document] = []
         self.problems: list[InputProblem] = []
         self.seen: set[str] = set()
+        self.exclude = [e.pattern if isinstance(e, Exclusion) else e for e in exclude]
+        self.cwd = os.getcwd() if self.exclude else ""
+        self.excluded: dict[str, None] = {}
+        """What exclusions kept from being read, as matched (an ordered set)."""
 
     def add(self, entry: str) -> None:
         """Read one input as named: `-`, a directory, a file, or a glob pattern."""
@@ -314,6 +333,8 @@ class _Reader:
             self._glob(entry)
         elif self.changes is not None and os.path.realpath(entry) in self.changes.deleted:
             pass  # deleted since the revision: nothing to read, and not a mistake
+        elif self._excluded(entry):
+            pass  # would not have been read anyway
         elif self._first_time(os.path.realpath(entry)):  # report a missing file once
             self._problem(entry, "not-found", "No such file or directory.")
 
@@ -329,22 +350,43 @@ class _Reader:
                 self._walk(path)
             elif _regular_or_broken(path):
                 self._read_file(path)
-            else:
+            elif not self._excluded(path):
                 self._problem(path, "unreadable", "Not a regular file; name it to read it.")
 
     def _walk(self, root: str) -> None:
         def unreadable(error: OSError) -> None:
             self._problem(error.filename or root, "unreadable", f"{_reason(error)}.")
 
+        if self._excluded(root, directory=True):
+            return
         # os.walk lists links to directories among `dirnames` but does not descend into them.
         for directory, dirnames, filenames in os.walk(root, onerror=unreadable):
-            dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+            dirnames[:] = [
+                name
+                for name in sorted(dirnames)
+                if not name.startswith(".")
+                and not self._excluded(os.path.join(directory, name), directory=True)
+            ]
             for name in sorted(filenames):
                 if name.startswith(".") or not name.lower().endswith(self.extensions):
                     continue
                 path = os.path.join(directory, name)
                 if _regular_or_broken(path):  # FIFOs and devices are left alone
                     self._read_file(path)
+
+    def _excluded(self, path: str, *, directory: bool = False) -> bool:
+        """Whether an exclusion matches `path` (then noted in `excluded`)."""
+        if not self.exclude:
+            return False
+        text = path_text(path, self.cwd)
+        if not text:
+            return False  # the current directory itself: its files are judged one by one
+        if directory:
+            text += "/"
+        if not any(pattern.search(text) for pattern in self.exclude):
+            return False
+        self.excluded[text] = None
+        return True
 
     def _first_time(self, key: str) -> bool:
         if key in self.seen:
@@ -369,6 +411,8 @@ class _Reader:
         real = os.path.realpath(path)
         if self.changes is not None and real not in self.changes.present:
             return  # unchanged since the revision (or ignored by git): not read
+        if self._excluded(path):
+            return
         if not self._first_time(real):
             return
         try:

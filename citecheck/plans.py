@@ -8,11 +8,11 @@ report says.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from citecheck import anchors, policy
+from citecheck.globs import Exclusion
 from citecheck.local import check_local
 from citecheck.model import Citation, Fetched, Outcome, Target
 from citecheck.targets import fragment, normalise, redact, redact_text
@@ -32,16 +32,19 @@ class Plan:
     """What was checked, for the report."""
 
 
-def plan(citation: Citation, *, exclude: Sequence[re.Pattern[str]], check_fragments: bool) -> Plan:
-    """How to check a citation (pure, but for local links, which are checked on disk here)."""
+def plan(citation: Citation, *, exclude: Sequence[Exclusion], check_fragments: bool) -> Plan:
+    """How to check a citation (pure, but for local links, which are checked on disk here).
+
+    A link that an exclusion matches (as written: the URL, or a relative link's target) is
+    `excluded`, its detail naming the user's pattern: `matches --exclude-glob '…'`."""
     if citation.invalid is not None:
         return Plan(Outcome("invalid-url", citation.invalid, reason="syntax"))
     written = citation.url if citation.url is not None else citation.local
     if written is None:
         return Plan()
-    for pattern in exclude:
-        if pattern.search(written):
-            return Plan(Outcome("excluded", f"matches --exclude {pattern.pattern!r}"), shown=None)
+    for exclusion in exclude:
+        if exclusion.matches(written):
+            return Plan(Outcome("excluded", f"matches {exclusion.shown}"), shown=None)
     if citation.url is None or citation.url.lower().startswith("file:"):
         outcome, shown = check_local(citation.path, written, check_fragments=check_fragments)
         return Plan(outcome, shown=shown)

@@ -25,6 +25,13 @@ honoured, capped at 60 s so that one server cannot stall a CI run. A 429 slows i
 **Offline.** A lost network makes every lookup fail, which must not read as "every link is
 dead". When no request at all got an answer and every failure was a name lookup or a missing
 route, the run is offline: it says so and checks nothing (exit code 2).
+
+**Severities.** Every code `--fail-on` accepts has a fixed severity (`SEVERITY`), so that a CI
+job can say how strict it is without listing codes: `error` is what is broken for every reader
+(the default `--fail-on`), `warning` what went wrong or could not be confirmed (a bot wall, a
+timeout, a source that does not say what the article claims, a source named in words whose page
+was not found), `note` what works but deserves a look (a redirect). `--fail-on warning` fails on
+warnings and errors alike.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from citecheck import signals
@@ -63,6 +71,43 @@ DEFAULT_FAIL_ON: frozenset[Status] = frozenset(
 """The statuses that make `check` exit with 1 unless `--fail-on` says otherwise: links that are
 broken for every reader. Blocked, paywalled, rate-limited, timeouts and server errors say as much
 about the checker as about the link, so they are reported but do not fail a build by default."""
+
+Severity = Literal["error", "warning", "note"]
+"""How bad a finding is, whatever the run's `--fail-on`."""
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
+"""The severities, worst first."""
+
+SEVERITY: dict[str, Severity] = {
+    # Broken for every reader: exactly DEFAULT_FAIL_ON.
+    "dead": "error",
+    "soft-404": "error",
+    "invalid-url": "error",
+    "fragment-missing": "error",
+    # What went wrong, or could not be confirmed: the link, the checker or the network.
+    "failing": "warning",
+    "blocked": "warning",
+    "rate-limited": "warning",
+    "paywalled": "warning",
+    "server-error": "warning",
+    "timeout": "warning",
+    "unreachable": "warning",
+    "offline": "warning",
+    "refused-private": "warning",
+    # The article claims what its source does not say.
+    "title-mismatch": "warning",
+    "date-mismatch": "warning",
+    "publisher-mismatch": "warning",
+    "cited-after-article": "warning",
+    "published-after-article": "warning",
+    "quote-not-found": "warning",
+    # Works, but worth a look: cite where it went; a citation in words no page was found for.
+    "redirected": "note",
+    "unresolved": "note",
+}
+"""The severity of every code `--fail-on` accepts. `ok`, `excluded` and `unsupported-scheme`
+have none: they are never a finding. `--fail-on warning` means every code of severity warning or
+worse (`severity_codes`)."""
 
 HEAD_MISHANDLERS = frozenset({"amazon.com", "linkedin.com"})
 """Registrable domains known to answer HEAD differently from GET: they get GET at once."""
@@ -353,6 +398,13 @@ def is_offline(outcomes: Iterable[Outcome]) -> bool:
         elif outcome.attempts > 0:
             return False
     return failures > 0
+
+
+def severity_codes(severity: Severity) -> frozenset[str]:
+    """The codes of `severity` or worse: `error` is `DEFAULT_FAIL_ON`, `note` every code with a
+    severity."""
+    worst = SEVERITIES[: SEVERITIES.index(severity) + 1]
+    return frozenset(code for code, level in SEVERITY.items() if level in worst)
 
 
 def fails(outcome: Outcome | None, fail_on: frozenset[str]) -> bool:

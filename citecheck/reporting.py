@@ -1,10 +1,15 @@
 """The `check` report from a run's state (`check.Run`): every citation with the outcome of its
-target, dead links judged by their history, the archived copies, and what the run learned kept
-in the cache."""
+target, HTTP statuses the settings accept made `ok`, dead links judged by their history, the
+archived copies, and what the run learned kept in the cache.
+
+Accepted statuses are applied here, to what is reported, not to what is fetched or cached: the
+cache keeps what the site answered, so a changed `accept` takes effect on the next run without
+asking the site again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from citecheck import policy
 from citecheck.confirm import verdict
@@ -56,6 +61,9 @@ def report(
     extra: list[tuple[History | None, float | None, Resolution | None]] = []
     dates = {summary.path: summary.date for summary in summaries}
     placed = ((i, n, p) for i in sorted(run.done) for n, p in enumerate(run.done[i][1]))
+    settings = run.settings
+    accepting = bool(settings.accept) or any(host.accept for host in settings.hosts)
+    accepts: dict[str, frozenset[int]] = {}
     for index, position, (citation, planned) in placed:
         outcome = planned.outcome
         key = None
@@ -70,6 +78,12 @@ def report(
                 outcome = as_offline(outcome)
             else:
                 outcome = with_fragment(outcome, fetched, planned.fragment)
+                if accepting and outcome.http_status is not None:
+                    host = planned.target.host
+                    codes = accepts.get(host)
+                    if codes is None:
+                        codes = accepts[host] = settings.accept_for(host)
+                    outcome = accepted(outcome, codes)
                 history = histories.get(planned.target.url)
                 if history is not None:
                     outcome = verdict(outcome, history)
@@ -119,6 +133,32 @@ def report(
         offline,
         len(served),
         tuple(cache.notes) if cache is not None else (),
+    )
+
+
+NOT_ACCEPTED = frozenset({"ok", "redirected", "fragment-missing"})
+"""Statuses an accepted HTTP status leaves as they are: the page answered well (the anchor
+missing from it is another matter)."""
+
+
+def accepted(outcome: Outcome, codes: frozenset[int]) -> Outcome:
+    """`outcome` as reported when the HTTP statuses `codes` are accepted: `ok` with the reason
+    `accepted` when its final HTTP status is one of them, unless it is already `ok` or
+    `redirected` (or `fragment-missing`), or it gave up on too many redirects. The HTTP status,
+    the final URL and the redirects are kept, and the detail says what it was."""
+    status = outcome.http_status
+    if (
+        status is None
+        or status not in codes
+        or outcome.status in NOT_ACCEPTED
+        or outcome.reason == "too-many-redirects"
+    ):
+        return outcome
+    return replace(
+        outcome,
+        status="ok",
+        detail=f"HTTP {status} accepted by configuration ({outcome.status}: {outcome.detail})",
+        reason="accepted",
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
+from citecheck.globs import path_exclusions
 from citecheck.model import Citation, Document, DocumentSummary, ExtractReport, Format, Kind
 
 if TYPE_CHECKING:
@@ -102,12 +103,18 @@ def extract_paths(
     scare_quotes: bool = False,
     kinds: Sequence[Kind] | None = None,
     changed_since: str | None = None,
+    exclude_paths: Sequence[str] = (),
+    exclude_path_globs: Sequence[str] = (),
 ) -> ExtractReport:
     """Read the inputs and extract every citation, without any network access.
 
-    Inputs that cannot be read are listed in `ExtractReport.problems`; the others are all read.
-    What is reported: citations of `kinds` (all by default) with at least `min_confidence`; site
-    chrome (`role="boilerplate"`) only with `all_links`; scare quotes only with `scare_quotes`.
+    Inputs that cannot be read are listed in `ExtractReport.problems`; the others are all read,
+    but for the files whose relative path matches a regular expression of `exclude_paths` or a
+    glob of `exclude_path_globs` (`globs.path_glob`; `collect` says how). What is reported:
+    citations of `kinds` (all by default) with at least `min_confidence`; site chrome
+    (`role="boilerplate"`) only with `all_links`; scare quotes only with `scare_quotes`.
+    Raises `InputError` (collect), `re.error` (a bad regular expression in `exclude_paths`) and
+    `ValueError` (a bad glob; the message names the flag).
     """
     collected = collect(
         inputs,
@@ -117,6 +124,7 @@ def extract_paths(
         input_format=input_format,
         encoding=encoding,
         changed_since=changed_since,
+        exclude_paths=path_exclusions(exclude_paths, exclude_path_globs),
     )
     options = Extraction(
         base_url,

@@ -6,6 +6,7 @@ without loading them. Every parser raises `ValueError` with a message fit for th
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -114,18 +115,28 @@ def parse_size(value: str) -> int:
 def parse_statuses(value: str, flag: str = "--fail-on") -> frozenset[str]:
     """A comma-separated list of codes — link statuses, verification results that say the
     article claims what its source does not (`title-mismatch`, `quote-not-found`, …), or
-    `unresolved` — or `none` for the empty list."""
+    `unresolved` — and severities, or `none` for the empty list. A severity stands for every
+    code of it or worse (`policy.SEVERITY`): `error` for the default list, `warning` for what
+    went wrong or could not be confirmed too, `note` for redirects too."""
     if value.strip().lower() == "none":
         return frozenset()
+    from citecheck.policy import SEVERITIES, severity_codes
     from citecheck.verify.model import PROBLEMS
 
     names = [*STATUSES, *sorted(PROBLEMS), "unresolved"]
     known = set(names)
+    severities = {severity: severity_codes(severity) for severity in SEVERITIES}
     codes: set[str] = set()
     for item in (item.strip() for item in value.split(",")):
-        if item not in known:
-            raise ValueError(f"{flag}: unknown status {item!r} (known: {', '.join(names)})")
-        codes.add(item)
+        if item in severities:
+            codes |= severities[item]
+        elif item in known:
+            codes.add(item)
+        else:
+            raise ValueError(
+                f"{flag}: unknown status {item!r} (known: {', '.join(names)}; "
+                f"or a severity: {', '.join(SEVERITIES)})"
+            )
     return frozenset(codes)
 
 
@@ -157,14 +168,204 @@ class FetchSettings:
     """The most bytes of a body read."""
     method: Method = "auto"
     """How pages are requested."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """(name, value) request headers sent to every host, after the built-in ones (a header
+    of the same name replaces the built-in one)."""
+    accept: frozenset[int] = frozenset()
+    """HTTP status codes that count as `ok` for every link (`accepted`)."""
+    hosts: tuple[HostSettings, ...] = ()
+    """Settings for some hosts and their subdomains; the most specific pattern applies."""
 
     def user_agent_for(self, host: str) -> str:
-        """The User-Agent for `host`: the most specific `host_user_agents` entry, else the
-        global one."""
+        """The User-Agent for `host`: that of the most specific pattern matching it among the
+        `host_user_agents` pairs and the `hosts` that set one (on equal patterns, the pair),
+        else the global one."""
         best: tuple[int, str] | None = None
         for pattern, agent in self.host_user_agents:
-            if (host == pattern or host.endswith("." + pattern)) and (
-                best is None or len(pattern) > best[0]
-            ):
+            if _matches(host, pattern) and (best is None or len(pattern) > best[0]):
                 best = (len(pattern), agent)
+        for settings in self.hosts:
+            if (
+                settings.user_agent is not None
+                and _matches(host, settings.pattern)
+                and (best is None or len(settings.pattern) > best[0])
+            ):
+                best = (len(settings.pattern), settings.user_agent)
         return best[1] if best is not None else self.user_agent
+
+    def host_settings(self, host: str) -> HostSettings | None:
+        """The settings of the most specific (longest) pattern matching `host`, if any (on
+        equal patterns, the first)."""
+        best: HostSettings | None = None
+        for settings in self.hosts:
+            if _matches(host, settings.pattern) and (
+                best is None or len(settings.pattern) > len(best.pattern)
+            ):
+                best = settings
+        return best
+
+    def headers_for(self, host: str) -> tuple[tuple[str, str], ...]:
+        """The extra headers sent to `host`: the global ones, then those of its host settings;
+        a host's header replaces a global one of the same name (in any case)."""
+        settings = self.host_settings(host) if self.hosts else None
+        if settings is None or not settings.headers:
+            return self.headers
+        if not self.headers:
+            return settings.headers
+        replaced = {name.lower() for name, _ in settings.headers}
+        kept = tuple(pair for pair in self.headers if pair[0].lower() not in replaced)
+        return kept + settings.headers
+
+    def accept_for(self, host: str) -> frozenset[int]:
+        """The HTTP status codes accepted as `ok` for links on `host`: the global ones and
+        those of its host settings."""
+        settings = self.host_settings(host) if self.hosts else None
+        if settings is None or not settings.accept:
+            return self.accept
+        return self.accept | settings.accept
+
+    def limits_for(self, host: str) -> tuple[str, int, float] | None:
+        """The limits of the requests to `host` when host settings set them: (the pattern
+        whose requests share them, requests in flight at once, seconds between two starts),
+        from the most specific pattern matching `host` that sets `concurrency` or
+        `interval`, the global value standing in for the one it does not set. None when no
+        such pattern matches: the host's group shares the global limits."""
+        best: HostSettings | None = None
+        for settings in self.hosts:
+            if (
+                (settings.concurrency is not None or settings.interval is not None)
+                and _matches(host, settings.pattern)
+                and (best is None or len(settings.pattern) > len(best.pattern))
+            ):
+                best = settings
+        if best is None:
+            return None
+        return (
+            best.pattern,
+            best.concurrency if best.concurrency is not None else self.host_concurrency,
+            best.interval if best.interval is not None else self.host_interval,
+        )
+
+
+def _matches(host: str, pattern: str) -> bool:
+    """Whether `host` is `pattern` or one of its subdomains."""
+    return host == pattern or host.endswith("." + pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class HostSettings:
+    """How the requests to one host and its subdomains differ from the others'."""
+
+    pattern: str
+    """The host name, lower case (IDNA-encoded for an international name): it matches that
+    host and its subdomains."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """(name, value) request headers sent to matching hosts, besides the global ones."""
+    user_agent: str | None = None
+    """The User-Agent sent to matching hosts; None: the global one."""
+    concurrency: int | None = None
+    """Requests in flight at once to the matching hosts together (in place of
+    `host_concurrency`); None: the global value."""
+    interval: float | None = None
+    """Seconds between the starts of two requests to the matching hosts (in place of
+    `host_interval`); None: the global value."""
+    accept: frozenset[int] = frozenset()
+    """HTTP status codes that count as `ok` for links on matching hosts, besides the global
+    ones."""
+
+
+def parse_host_pattern(value: str, flag: str = "host") -> str:
+    """A host pattern as `HostSettings.pattern` wants it: lower case, IDNA-encoded, without a
+    leading `*.` or dots at either end; an IP address (IPv6 with or without brackets) in its
+    canonical form."""
+    host = value.strip().lower().removeprefix("*.").strip(".")
+    try:
+        return ipaddress.ip_address(host.strip("[]")).compressed
+    except ValueError:
+        pass
+    if not host or any(c in host for c in "/:@?#[] \t"):
+        raise ValueError(f"{flag} {value!r}: expected a host name such as news.example.com")
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise ValueError(f"{flag} {value!r}: not a valid host name") from None
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP field name (RFC 9110 `token`)."""
+
+_CONTROLLED = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "upgrade",
+        "te",
+        "trailer",
+        "keep-alive",
+    }
+)
+"""Headers citecheck itself must control: they shape the connection and the message."""
+
+
+def parse_header(value: str, flag: str = "--header") -> tuple[str, str]:
+    """A `Name: value` request header. Refuses a name that is not an HTTP token, control
+    characters (CR, LF, NUL, ...), the headers that shape the connection and the message
+    (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`, `Upgrade`, `TE`,
+    `Trailer`, `Keep-Alive`, `Proxy-*`) and `User-Agent` (set with `--user-agent`)."""
+    if any(c in value for c in "\r\n\0"):
+        raise ValueError(f"{flag} {value!r}: a header may not contain CR, LF or NUL")
+    name, colon, text = value.partition(":")
+    name, text = name.strip(), text.strip(" \t")
+    if not colon or not name:
+        raise ValueError(f"{flag} {value!r}: expected NAME: VALUE")
+    if _TOKEN.fullmatch(name) is None:
+        raise ValueError(f"{flag} {value!r}: {name!r} is not a valid header name")
+    if any((c < " " and c != "\t") or c == "\x7f" for c in text):
+        raise ValueError(f"{flag} {value!r}: a header value may not contain control characters")
+    if not text:
+        raise ValueError(f"{flag} {value!r}: the header has no value")
+    lowered = name.lower()
+    if lowered == "user-agent":
+        raise ValueError(
+            f"{flag} {value!r}: set the User-Agent with --user-agent or --host-user-agent "
+            "(`user-agent` in a configuration file)"
+        )
+    if lowered.startswith("proxy-"):
+        raise ValueError(
+            f"{flag} {value!r}: Proxy-* headers are for a proxy, not for the sites checked "
+            "(give the proxy, with its credentials, in HTTPS_PROXY or HTTP_PROXY)"
+        )
+    if lowered in _CONTROLLED:
+        raise ValueError(
+            f"{flag} {value!r}: citecheck sets {name} itself (it shapes the connection "
+            "or the message); it cannot be configured"
+        )
+    return name, text
+
+
+_CODE = re.compile(r"([0-9]{3})(?:\s*-\s*([0-9]{3}))?")
+
+
+def parse_accept(value: str, flag: str = "--accept") -> frozenset[int]:
+    """HTTP status codes, comma-separated, with inclusive ranges (`200,403,500-503`), each
+    from 100 to 599; or `none` for none."""
+    if value.strip().lower() == "none":
+        return frozenset()
+    codes: set[int] = set()
+    for item in (item.strip() for item in value.split(",")):
+        match = _CODE.fullmatch(item)
+        if match is None:
+            raise ValueError(
+                f"{flag} {value!r}: expected HTTP status codes and ranges such as "
+                f"403,500-503 (not {item!r})"
+            )
+        low = int(match[1])
+        high = int(match[2]) if match[2] is not None else low
+        if not 100 <= low <= high <= 599:
+            raise ValueError(
+                f"{flag} {value!r}: {item!r} is not a status code or range within 100-599"
+            )
+        codes.update(range(low, high + 1))
+    return frozenset(codes)

@@ -289,3 +289,19 @@ def test_without_the_flag_no_path_is_still_a_usage_error(
     code, paths, err = _extract([], capsys)
     assert (code, paths) == (2, [])
     assert "nothing to read" in err
+
+
+def test_excluded_paths_are_not_read_even_when_changed(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citecheck.globs import path_exclusions
+
+    monkeypatch.chdir(repo)
+    exclude = path_exclusions(globs=["notes"])
+    walked = collect([], changed_since="first", exclude_paths=exclude)
+    assert [document.path for document in walked.documents] == ["./posts/a.md", "./posts/new.md"]
+    assert walked.excluded == ("notes/",)
+    named = ["notes/c.md", "notes/untouched.md", "posts/a.md"]
+    collected = collect(named, changed_since="first", exclude_paths=exclude)
+    assert [document.path for document in collected.documents] == ["posts/a.md"]
+    assert collected.excluded == ("notes/c.md",)  # the unchanged file would not be read anyway

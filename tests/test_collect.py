@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from citecheck.collect import (
     format_for,
     sniff_format,
 )
+from citecheck.globs import path_exclusions
 from citecheck.model import InputProblem
 
 SIMPLIFIED = "新华社北京3月5日电 国务院总理在政府工作报告中指出，今年经济社会发展的主要预期目标是。"
@@ -417,3 +419,137 @@ def test_missing_file_named_twice_is_reported_once(tmp_path: Path) -> None:
 
 def test_no_inputs_give_nothing() -> None:
     assert collect([]) == Collected(documents=(), problems=())
+
+
+# Excluded paths
+
+
+def _exclude(*globs: str, regexes: tuple[str, ...] = ()) -> tuple[re.Pattern[str], ...]:
+    return tuple(e.pattern for e in path_exclusions(regexes, globs))
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site's sources, the current directory: articles, drafts at two depths, an archive."""
+    for name in (
+        "index.md",
+        "posts/a.md",
+        "posts/b.draft.md",
+        "posts/drafts/c.md",
+        "drafts/d.md",
+        "archive/2019/e.md",
+        "archive/2019/f.html",
+        "build/g.md",
+        "notes/build",
+    ):
+        _write(tmp_path / name, "# x\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_name_excludes_files_and_directories_anywhere(site: Path) -> None:
+    collected = collect(["."], exclude_paths=_exclude("drafts", "*.draft.md"))
+    assert _paths(collected) == [
+        "./index.md",
+        "./archive/2019/e.md",
+        "./archive/2019/f.html",
+        "./build/g.md",
+        "./posts/a.md",
+    ]
+    assert collected.problems == ()
+    # In the walk's order; a directory once, its files not counted.
+    assert collected.excluded == ("drafts/", "posts/drafts/", "posts/b.draft.md")
+
+
+def test_a_path_excludes_from_the_start_and_everything_below(site: Path) -> None:
+    collected = collect(["."], exclude_paths=_exclude("archive/**", "./drafts", "posts/*.md"))
+    assert _paths(collected) == ["./index.md", "./build/g.md", "./posts/drafts/c.md"]
+    assert collected.excluded == ("archive/", "drafts/", "posts/a.md", "posts/b.draft.md")
+
+
+def test_a_pattern_ending_in_a_slash_excludes_only_directories(site: Path) -> None:
+    collected = collect(["build", "notes/build"], exclude_paths=_exclude("build/"))
+    assert _paths(collected) == ["notes/build"]  # the file named build is read
+    assert collected.excluded == ("build/",)
+
+
+def test_a_regular_expression_excludes_a_directory_by_its_path_with_a_slash(site: Path) -> None:
+    collected = collect(["posts"], exclude_paths=_exclude(regexes=("^posts/drafts/",)))
+    assert _paths(collected) == ["posts/a.md", "posts/b.draft.md"]
+    assert collected.excluded == ("posts/drafts/",)
+
+
+def test_an_excluded_directory_is_never_listed(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def recording(path: str) -> object:
+        listed.append(os.path.normpath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", recording)
+    collect(["."], exclude_paths=_exclude("archive", "posts/drafts"))
+    assert "archive" not in listed
+    assert "archive/2019" not in listed
+    assert "posts/drafts" not in listed
+    assert "posts" in listed  # (the recording works)
+
+
+def test_named_and_globbed_files_are_excluded_and_missing_ones_are_no_problem(site: Path) -> None:
+    exclude = _exclude("drafts", "*.draft.md", "gone.md")
+    collected = collect(
+        ["posts/b.draft.md", "posts/*.md", "drafts/d.md", "drafts", "gone.md", "index.md"],
+        exclude_paths=exclude,
+    )
+    assert _paths(collected) == ["posts/a.md", "index.md"]
+    assert collected.problems == ()
+    assert collected.excluded == ("posts/b.draft.md", "drafts/d.md", "drafts/", "gone.md")
+
+
+def test_a_glob_matching_an_excluded_directory_does_not_walk_it(site: Path) -> None:
+    collected = collect(["archive/*"], exclude_paths=_exclude("2019"))
+    assert _paths(collected) == []
+    assert collected.problems == ()
+    assert collected.excluded == ("archive/2019/",)
+
+
+def test_listed_files_are_excluded_too(site: Path) -> None:
+    listing = _write(site / "list.txt", "posts/a.md\n./drafts/d.md\nposts/drafts\n")
+    collected = collect([], files_from=listing, exclude_paths=_exclude("drafts"))
+    assert _paths(collected) == ["posts/a.md"]
+    assert collected.excluded == ("drafts/d.md", "posts/drafts/")
+
+
+def test_paths_under_the_current_directory_are_matched_relative_to_it(site: Path) -> None:
+    collected = collect([str(site / "posts")], exclude_paths=_exclude("posts/drafts", "./index.md"))
+    assert _paths(collected) == [str(site / "posts" / "a.md"), str(site / "posts" / "b.draft.md")]
+    assert collected.excluded == ("posts/drafts/",)
+    assert _paths(collect([str(site / "index.md")], exclude_paths=_exclude("./index.md"))) == []
+
+
+def test_paths_outside_the_current_directory_are_matched_as_named(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    outside = _write(elsewhere / "drafts" / "x.md", "# x\n")
+    _write(elsewhere / "y.md", "# y\n")
+    assert _paths(collect([str(elsewhere)], exclude_paths=_exclude("drafts"))) == [
+        str(elsewhere / "y.md")
+    ]
+    absolute = f"{elsewhere}/*/x.md"
+    assert _paths(collect([outside], exclude_paths=_exclude(absolute))) == []
+    assert _paths(collect([outside], exclude_paths=_exclude("drafts/x.md"))) == [outside]
+
+
+def test_standard_input_is_never_excluded(site: Path) -> None:
+    collected = collect(
+        ["-", "index.md"], stdin=io.BytesIO(b"# in\n"), exclude_paths=_exclude("**")
+    )
+    assert _paths(collected) == ["-"]
+    assert collected.excluded == ("index.md",)
+
+
+def test_exclusions_are_taken_as_compiled_patterns_or_exclusion_values(site: Path) -> None:
+    by_value = collect(["posts"], exclude_paths=path_exclusions(globs=["drafts"]))
+    by_pattern = collect(["posts"], exclude_paths=[re.compile("drafts/$")])
+    assert _paths(by_value) == _paths(by_pattern) == ["posts/a.md", "posts/b.draft.md"]

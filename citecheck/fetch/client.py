@@ -77,6 +77,11 @@ def _origin_budget(settings: FetchSettings) -> int:
     return max(8, min(1024, spare // max(settings.host_concurrency, 1)))
 
 
+def _most_per_host(settings: FetchSettings) -> int:
+    """The most requests one host may have in flight at once, host settings included."""
+    return max([settings.host_concurrency, *(host.concurrency or 0 for host in settings.hosts)])
+
+
 class PoolTransport(httpx.AsyncBaseTransport):
     """An httpx transport over keep-alive connections (`pool.py`) through a network backend we
     choose: by default the guarded one (`backend.py`). httpcore's exceptions pass through
@@ -89,8 +94,10 @@ class PoolTransport(httpx.AsyncBaseTransport):
         backend: httpcore.AsyncNetworkBackend | None = None,
         context: ssl.SSLContext | None = None,
     ) -> None:
-        self.headers: dict[str, list[tuple[bytes, bytes]]] = {}
-        """The headers `send.py` sends on its direct path, by User-Agent (its client's)."""
+        self.headers: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[bytes, bytes]]]
+        self.headers = {}
+        """The headers `send.py` sends on its direct path, by User-Agent and extra headers
+        (its client's)."""
         self.connections = Connections(
             backend=backend
             if backend is not None
@@ -98,7 +105,7 @@ class PoolTransport(httpx.AsyncBaseTransport):
                 connect_to=settings.connect_to, allow_private=settings.allow_private
             ),
             context=context if context is not None else ssl_context(settings.cacerts),
-            keep_per_origin=min(settings.host_concurrency, settings.max_concurrency),
+            keep_per_origin=min(_most_per_host(settings), settings.max_concurrency),
             max_origins=_origin_budget(settings),
         )
 

@@ -8,6 +8,11 @@ request is on the wire, so a task waiting for a slow or paused host never keeps 
 waiting. A request's time limit (`--timeout`) is a trio cancel scope around sending it and
 reading what is wanted of its body.
 
+A host matched by host settings that set `concurrency` or `interval` is limited and paced with
+the other hosts of that pattern, by those values, instead of with its group
+(`FetchSettings.limits_for`). What a host name's requests share and send (the limiter and
+pacing, the User-Agent, the extra headers) is worked out once per name, on its first request.
+
 `fetch` never raises for what the network does: every failure becomes an `Outcome` through the
 table in `errors.py`.
 """
@@ -35,13 +40,25 @@ from citecheck.targets import redact
 
 @dataclass(slots=True)
 class _Host:
-    """What one host group's requests share."""
+    """What the requests of one host group (or host settings pattern) share."""
 
     limiter: trio.CapacityLimiter
     interval: float
     next_start: float = 0.0
     not_before: float = 0.0
     head_refused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """How the requests to one host name are made."""
+
+    host: _Host
+    """The limits and pacing they share."""
+    user_agent: str
+    """The User-Agent they send."""
+    headers: tuple[tuple[str, str], ...]
+    """The extra headers they send."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +92,32 @@ class Fetcher:
         self._now = now
         self._global = trio.CapacityLimiter(max(settings.max_concurrency, 1))
         self._hosts: dict[str, _Host] = {}
+        """By limit key: a host group, or a host settings pattern that sets limits."""
+        self._routes: dict[str, _Route] = {}
+        """By host name."""
 
-    def _host(self, group: str) -> _Host:
-        host = self._hosts.get(group)
+    def _route(self, hostname: str) -> _Route:
+        route = self._routes.get(hostname)
+        if route is None:
+            route = self._routes[hostname] = self._new_route(hostname)
+        return route
+
+    def _new_route(self, hostname: str) -> _Route:
+        settings = self._settings
+        limits = settings.limits_for(hostname) if settings.hosts else None
+        if limits is None:
+            key, concurrency, interval = (
+                group_of(hostname),
+                settings.host_concurrency,
+                settings.host_interval,
+            )
+        else:
+            key, concurrency, interval = limits
+        host = self._hosts.get(key)
         if host is None:
-            limiter = trio.CapacityLimiter(max(self._settings.host_concurrency, 1))
-            host = self._hosts[group] = _Host(limiter, self._settings.host_interval)
-        return host
+            limiter = trio.CapacityLimiter(max(concurrency, 1))
+            host = self._hosts[key] = _Host(limiter, max(interval, 0.0))
+        return _Route(host, settings.user_agent_for(hostname), settings.headers_for(hostname))
 
     async def fetch(self, target: Target, *, want_page: bool = False) -> Fetched:
         """Check one target, retrying transient failures; never raises for network failures."""
@@ -111,11 +147,12 @@ class Fetcher:
         return Fetched(outcome, found, answer.complete)
 
     def _slow_down(self, url: str, attempt: int, after: float | None) -> None:
-        """A 429 when retries are on: pause the host group for what it asked (or a backoff),
-        and halve how many requests it gets at once, so that the retries get through. With
-        `--retries 0` a 429 is reported at once and slows nothing: nothing will be asked
-        again, and the other links of the host need not wait."""
-        host = self._host(group_of(urlsplit(url).hostname or ""))
+        """A 429 when retries are on: pause the host's group (or its host settings pattern)
+        for what it asked (or a backoff), and halve how many requests it gets at once, so
+        that the retries get through. With `--retries 0` a 429 is reported at once and slows
+        nothing: nothing will be asked again, and the other links of the host need not
+        wait."""
+        host = self._route(urlsplit(url).hostname or "").host
         pause = after if after is not None else policy.backoff(attempt, self._random)
         host.not_before = max(host.not_before, trio.current_time() + pause)
         host.limiter.total_tokens = max(1, int(host.limiter.total_tokens) // 2)
@@ -126,7 +163,7 @@ class Fetcher:
         """One attempt: HEAD (or GET) through the redirects, and a GET when HEAD was not
         enough. The outcome, and the final answer when there was one."""
         want = want_page or self._settings.method == "get"
-        host = self._host(target.group)
+        host = self._route(target.host).host
         method = policy.first_method(target.group, head_refused=host.head_refused, want_page=want)
         first = await self._chain(target.url, method, target.credentials, want, ())
         if isinstance(first, Outcome):
@@ -208,14 +245,15 @@ class Fetcher:
                 f"{hostname} is a private, loopback or link-local address",
                 reason="private-address",
             )
-        host = self._host(group_of(hostname))
+        route = self._route(hostname)
+        host = route.host
         settings = self._settings
         async with host.limiter:
             await self._pace(host)
             async with self._global:
                 with trio.move_on_after(settings.timeout) as scope:
                     try:
-                        return await self._send(method, url, parts, credentials, want_page)
+                        return await self._send(method, url, parts, route, credentials, want_page)
                     except errors.CAUGHT as error:
                         return errors.outcome_for(error)
         assert scope.cancelled_caught
@@ -235,6 +273,7 @@ class Fetcher:
         method: str,
         url: str,
         parts: SplitResult,
+        route: _Route,
         credentials: tuple[str, str] | None,
         want_page: bool,
     ) -> _Response:
@@ -244,8 +283,9 @@ class Fetcher:
             method,
             url,
             parts,
-            user_agent=settings.user_agent_for(parts.hostname or ""),
+            user_agent=route.user_agent,
             credentials=credentials,
+            headers=route.headers,
         )
         try:
             headers = reply.headers

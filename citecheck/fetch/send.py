@@ -4,7 +4,8 @@ Most links are plain: an ASCII URL, no credentials, no proxy, no cookies to send
 straight to the client's own keep-alive pool (`PoolTransport.connections`) as an httpcore
 request: no `httpx.URL` parsing, no `httpx.Request`/`Response`/`Headers` objects, which cost
 about a fifth of the CPU of a request on the benchmark. They are sent with the same headers
-httpx would send (its `Host`, then the client's headers with the User-Agent for the host), and
+httpx would send (its `Host`, then the client's headers with the extra headers and the
+User-Agent for the host, as `FetchSettings.headers_for` and `user_agent_for` choose them), and
 what `httpx.AsyncClient.send` does that checking relies on is still done, when it applies: the
 cookies an answer sets are stored, and a redirect's `Location` that httpx cannot turn into a
 request raises as it would (`errors.py` makes that an outcome). A page whose body is wanted is
@@ -121,9 +122,11 @@ async def send(
     *,
     user_agent: str,
     credentials: tuple[str, str] | None,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Reply:
     """Send one request through `client`; its answer, the body not yet read. `parts` is
-    `urlsplit(url)`, which the caller has already made."""
+    `urlsplit(url)`, which the caller has already made. `headers` are sent besides the
+    client's, each replacing a client header of the same name; then `user_agent`."""
     transport = _direct_transport(client)
     if transport is not None and credentials is None and _PLAIN_URL.fullmatch(url):
         try:
@@ -131,8 +134,24 @@ async def send(
         except ValueError:  # out of range: httpx's parsing says so
             pass
         else:
-            return await _send_direct(client, transport, method, url, parts, port, user_agent)
-    return await _send_httpx(client, method, url, user_agent=user_agent, credentials=credentials)
+            return await _send_direct(
+                client, transport, method, url, parts, port, user_agent, headers
+            )
+    return await _send_httpx(
+        client, method, url, user_agent=user_agent, credentials=credentials, headers=headers
+    )
+
+
+def _headers(
+    client: httpx.AsyncClient, user_agent: str, extra: tuple[tuple[str, str], ...]
+) -> httpx.Headers:
+    """The client's headers, each of `extra` replacing one of the same name (or added), and
+    `user_agent`."""
+    headers = client.headers.copy()
+    for name, value in extra:
+        headers[name] = value
+    headers["User-Agent"] = user_agent
+    return headers
 
 
 async def _send_direct(
@@ -143,6 +162,7 @@ async def _send_direct(
     parts: SplitResult,
     port: int | None,
     user_agent: str,
+    extra: tuple[tuple[str, str], ...],
 ) -> Reply:
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
@@ -152,11 +172,10 @@ async def _send_direct(
     target = parts.path or "/"
     if parts.query or url.split("#", 1)[0].endswith("?"):
         target += "?" + parts.query
-    sent = transport.headers.get(user_agent)
+    chosen = (user_agent, extra)
+    sent = transport.headers.get(chosen)
     if sent is None:
-        copied = client.headers.copy()
-        copied["User-Agent"] = user_agent
-        sent = transport.headers[user_agent] = list(copied.raw)
+        sent = transport.headers[chosen] = list(_headers(client, user_agent, extra).raw)
     netloc = host if port is None else f"{host}:{port}"
     headers = [(b"Host", netloc.encode("ascii")), *sent]
     request = httpcore.Request(
@@ -199,6 +218,7 @@ async def _send_httpx(
     *,
     user_agent: str,
     credentials: tuple[str, str] | None,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Reply:
     """One request through `client`'s transport (or the proxy mounted for `url`):
     `client.send(..., stream=True)` without the per-request machinery checking does not use
@@ -206,9 +226,7 @@ async def _send_httpx(
     does it: the client's headers, Basic credentials (given, else from the URL's user info),
     and the client's cookies (sent when it has some, stored when an answer sets some)."""
     target = httpx.URL(url)
-    headers = client.headers.copy()
-    headers["User-Agent"] = user_agent
-    request = httpx.Request(method, target, headers=headers)
+    request = httpx.Request(method, target, headers=_headers(client, user_agent, headers))
     if credentials is None and (target.username or target.password):
         credentials = (target.username, target.password)
     if credentials is not None:

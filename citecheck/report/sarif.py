@@ -189,7 +189,10 @@ _RESOLVE: dict[str, tuple[str, str, str]] = {
 
 _FINE: dict[str, tuple[str, str]] = {
     "ok": ("outcomes.md", "The cited page is there (or the local file exists)."),
-    "excluded": ("outcomes.md", "The link was not checked, on purpose (`--exclude`)."),
+    "excluded": (
+        "outcomes.md",
+        "The link was not checked, on purpose (`--exclude`, `--exclude-glob`).",
+    ),
     "unsupported-scheme": ("outcomes.md", "Not a web link (`mailto:`, `tel:`, `ftp:` …)."),
     "title-match": ("verify.md", "The cited title matches the page's."),
     "date-match": ("verify.md", "The cited date matches the page's."),
