@@ -22,8 +22,10 @@ from citecheck._version import __version__
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --version 9 ms
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import NoReturn
 
+    from citecheck.config import Config
     from citecheck.model import CheckReport, ExtractReport, Kind
     from citecheck.publishers import Registry
     from citecheck.report.json import Prepared
@@ -52,6 +54,23 @@ def _inputs() -> argparse.ArgumentParser:
         metavar="REV",
         help="read only the files that differ from git revision REV (committed, uncommitted or "
         "untracked and not ignored); with no PATH, those under the current directory",
+    )
+    common.add_argument(
+        "--exclude-path",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not read input files matching this glob: a name without / matches a file or "
+        "directory anywhere, a path with / the whole relative path, ** any directories "
+        "(repeatable)",
+    )
+    common.add_argument(
+        "--exclude-path-regex",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="do not read input files whose relative path matches this regular expression "
+        "(repeatable)",
     )
     common.add_argument(
         "--format",
@@ -114,8 +133,8 @@ def _inputs() -> argparse.ArgumentParser:
     common.add_argument(
         "--config",
         metavar="FILE",
-        help="read this configuration file (default: ./citecheck.toml, else "
-        "[tool.citecheck] in ./pyproject.toml)",
+        help="read this configuration file (default: $CITECHECK_CONFIG, else ./citecheck.toml, "
+        "else [tool.citecheck] in ./pyproject.toml); flags win over it, docs/config.md",
     )
     return common
 
@@ -179,19 +198,17 @@ def kinds(value: str | None) -> list[Kind] | None:
     return chosen
 
 
-def registry(path: str | None) -> Registry | None:
+def registry(config: Config) -> Registry | None:
     """The publisher registry extended by the configuration file; None for the built-in one
     (built when first needed: a rerun whose documents the cache knows may never need it)."""
-    from citecheck.config import ConfigError, load
+    if not config.publishers:
+        return None
     from citecheck.publishers import RegistryError, default_registry
 
     try:
-        config = load(path)
-        if not config.publishers:
-            return None
         return default_registry().extended(config.publishers)
-    except (ConfigError, RegistryError) as error:
-        raise UsageError(str(error)) from None
+    except RegistryError as error:
+        raise UsageError(f"{config.path}: {error}") from None
 
 
 def base_url(value: str | None) -> str | None:
@@ -221,6 +238,36 @@ def extensions(value: str | None) -> tuple[str, ...]:
     return items
 
 
+def path_excludes(options: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """`--exclude-path-regex` and `--exclude-path`, checked: the `exclude_paths` and
+    `exclude_path_globs` of `extract_paths` and `check_paths`."""
+    from citecheck.globs import path_exclusions
+
+    regexes, globs = options.exclude_path_regex, options.exclude_path
+    patterns(path_exclusions, regexes, globs, "--exclude-path-regex")
+    return regexes, globs
+
+
+def patterns(
+    build: Callable[[list[str], list[str]], object],
+    regexes: list[str],
+    globs: list[str],
+    regex_flag: str,
+) -> None:
+    """Check exclusion patterns by building them (`globs.url_exclusions`, `path_exclusions`);
+    a bad one is a usage error naming its flag."""
+    import re
+
+    try:
+        build(regexes, globs)
+    except re.error as error:
+        raise UsageError(
+            f"{regex_flag} {error.pattern!r}: not a regular expression: {error}"
+        ) from None
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def _run_extract(options: argparse.Namespace) -> int:
     from citecheck.collect import InputError
     from citecheck.run import extract_paths
@@ -230,9 +277,10 @@ def _run_extract(options: argparse.Namespace) -> int:
     if options.format not in ("table", "json"):
         raise UsageError(f"--format {options.format} is for check; extract writes table or json")
     input_format = None if options.input_format == "auto" else options.input_format
-    chosen_registry = registry(options.config)
+    chosen_registry = registry(options.configuration)
     chosen_kinds = kinds(options.kind)
     min_confidence = confidence(options.min_confidence)
+    path_regexes, path_globs = path_excludes(options)
     try:
         report = extract_paths(
             options.paths,
@@ -249,6 +297,8 @@ def _run_extract(options: argparse.Namespace) -> int:
             scare_quotes=options.scare_quotes,
             kinds=chosen_kinds,
             changed_since=options.changed_since,
+            exclude_paths=path_regexes,
+            exclude_path_globs=path_globs,
         )
     except InputError as error:
         raise UsageError(str(error)) from None
@@ -337,12 +387,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from citecheck import cli_config
+
     parser = _parser()
+    defaults = cli_config.detach_defaults(parser)
     options = parser.parse_args(argv)
     if options.command is None:
         parser.print_help()
         return EXIT_ERROR
     try:
+        options.configuration = cli_config.apply(parser, options, defaults)
         if options.command == "check":
             from citecheck.cli_check import run_check
 

@@ -19,14 +19,14 @@ from citecheck.cli import (
     extensions,
     kinds,
     nothing_changed,
+    path_excludes,
+    patterns,
     registry,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from rich.progress import Progress
 
     from citecheck.model import CheckReport
     from citecheck.run import Extraction
@@ -108,6 +108,20 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="the User-Agent for HOST and its subdomains (repeatable)",
     )
     add(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="also send this request header to every host (repeatable; per host in the "
+        "configuration file's [hosts] tables)",
+    )
+    add(
+        "--accept",
+        metavar="CODES",
+        help="HTTP status codes that count as ok, such as 403,500-503 (default: none; per host "
+        "in the configuration file's [hosts] tables)",
+    )
+    add(
         "--method",
         choices=("auto", "get"),
         default="auto",
@@ -135,6 +149,14 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "`excluded` (repeatable)",
     )
     add(
+        "--exclude-glob",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not check links matching this glob (* within a path segment, ** across; "
+        "without a scheme it matches from the host on); reported `excluded` (repeatable)",
+    )
+    add(
         "--connect-to",
         action="append",
         default=[],
@@ -157,8 +179,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     add(
         "--fail-on",
         metavar="LIST",
-        help="statuses that make the exit code 1, comma-separated, or none "
-        "(default: dead,soft-404,invalid-url,fragment-missing)",
+        help="codes that make the exit code 1, comma-separated: statuses, verification "
+        "problems, unresolved, or the severities error, warning, note (each with the worse "
+        "ones); or none (default: error, that is dead,soft-404,invalid-url,fragment-missing)",
     )
     add(
         "--warn-only",
@@ -180,6 +203,12 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="processes that check links, each with its own hosts (grouped by registrable "
         "domain); --max-concurrency is divided among them (default: the number of CPUs)",
     )
+    add(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="a progress bar on standard error: auto shows it only on a terminal (default: auto)",
+    )
     from citecheck import cli_archive, cli_cache, cli_output, cli_resolve
 
     cli_output.add_flags(add)
@@ -192,7 +221,9 @@ def _settings(options: argparse.Namespace) -> FetchSettings:
     from citecheck.settings import (
         DEFAULT_USER_AGENT,
         FetchSettings,
+        parse_accept,
         parse_connect_to,
+        parse_header,
         parse_host_user_agent,
         parse_size,
     )
@@ -211,6 +242,9 @@ def _settings(options: argparse.Namespace) -> FetchSettings:
             allow_private=options.allow_private,
             max_body=parse_size(options.max_body_size),
             method=options.method,
+            headers=tuple(parse_header(value) for value in options.header),
+            accept=parse_accept(options.accept) if options.accept else frozenset(),
+            hosts=options.configuration.hosts,
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
@@ -228,15 +262,13 @@ def _cacerts(files: list[str]) -> list[str]:
     return files
 
 
-def _exclude(patterns: list[str]) -> list[str]:
-    import re
+def _exclude(options: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """`--exclude` and `--exclude-glob`, checked: `check_paths`'s `exclude` and
+    `exclude_globs`."""
+    from citecheck.globs import url_exclusions
 
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise UsageError(f"--exclude {pattern!r}: not a regular expression: {error}") from None
-    return patterns
+    patterns(url_exclusions, options.exclude, options.exclude_glob, "--exclude")
+    return options.exclude, options.exclude_glob
 
 
 def run_check(options: argparse.Namespace) -> int:
@@ -258,7 +290,8 @@ def run_check(options: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
     settings = _settings(options)
-    exclude = _exclude(options.exclude)
+    exclude, exclude_globs = _exclude(options)
+    path_regexes, path_globs = path_excludes(options)
     extraction = _extraction(options)
     from citecheck import cli_archive, cli_cache, cli_resolve
     from citecheck.cache import CacheError
@@ -278,7 +311,9 @@ def run_check(options: argparse.Namespace) -> int:
 
         prepared = Prepared()
 
-    with _progress() as progress:
+    from citecheck.progress import progress_bar
+
+    with progress_bar(options.progress) as progress:
         try:
             report = check_paths(
                 options.paths,
@@ -291,6 +326,9 @@ def run_check(options: argparse.Namespace) -> int:
                 extraction=extraction,
                 check_fragments=options.check_fragments,
                 exclude=exclude,
+                exclude_globs=exclude_globs,
+                exclude_paths=path_regexes,
+                exclude_path_globs=path_globs,
                 jobs=options.jobs,
                 workers=workers,
                 progress=progress,
@@ -320,7 +358,7 @@ def _extraction(options: argparse.Namespace) -> Extraction:
     return Extraction(
         base_url=base_url(options.base_url),
         include_code=options.include_code,
-        registry=registry(options.config),
+        registry=registry(options.configuration),
         min_confidence=confidence(options.min_confidence),
         all_links=options.all_links,
         scare_quotes=options.scare_quotes,
@@ -354,36 +392,3 @@ def _exit_code(report: CheckReport, fail_on: frozenset[str]) -> int:
         if code in fail_on
     )
     return EXIT_FINDINGS if findings else EXIT_OK
-
-
-class _progress:
-    """A progress bar on standard error, only when it is a terminal; else nothing."""
-
-    def __init__(self) -> None:
-        self._bar: Progress | None = None
-
-    def __enter__(self) -> Callable[[int, int], None] | None:
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        bar = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        task = bar.add_task("links", total=None)
-        bar.start()
-        self._bar = bar
-
-        def advance(done: int, known: int) -> None:
-            bar.update(task, completed=done, total=known)
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()

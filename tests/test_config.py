@@ -46,7 +46,10 @@ def test_citecheck_toml_wins_over_pyproject(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("publishers = [", "not valid TOML"),
-        ("publisher = []", "unknown key in the file: publisher"),
+        (
+            "publisher = []",
+            "unknown key `publisher` in the file \\(did you mean `publishers`\\?\\)",
+        ),
         ('publishers = "x"', "must be an array of tables"),
         ("publishers = [1, 2]", "must be an array of tables"),
     ],
@@ -76,3 +79,51 @@ def test_undecodable_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match="cannot read"):
         load(directory=tmp_path)
+
+
+def test_hosts_tables(tmp_path: Path) -> None:
+    (tmp_path / "citecheck.toml").write_text(
+        '[hosts."*.State.GOV"]\nconcurrency = 2\ninterval = 1\nuser-agent = " desk/1 "\n'
+        'headers = { "Accept-Language" = "en" }\naccept = [403, "500-502"]\n'
+        '[hosts."例子.测试"]\naccept = 404\n',
+        encoding="utf-8",
+    )
+    first, second = load(directory=tmp_path).hosts
+    assert first.pattern == "state.gov"
+    assert (first.concurrency, first.interval, first.user_agent) == (2, 1.0, "desk/1")
+    assert first.headers == (("Accept-Language", "en"),)
+    assert first.accept == frozenset({403, 500, 501, 502})
+    assert second.pattern == "xn--fsqu00a.xn--0zwm56d"
+    assert second.accept == frozenset({404})
+    assert second.concurrency is None
+    assert second.interval is None
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[hosts."https://x.example/"]', "expected a host name such as news.example.com"),
+        ('[hosts."x.example"]\nconcurency = 2', "unknown key `concurency` (did you mean"),
+        ('[hosts."x.example"]\nconcurrency = 0', "`concurrency` must be a whole number"),
+        ('[hosts."x.example"]\nconcurrency = true', "`concurrency` must be a whole number"),
+        ('[hosts."x.example"]\ninterval = -1', "`interval` must be a number of seconds"),
+        ('[hosts."x.example"]\ninterval = nan', "`interval` must be a number of seconds"),
+        ('[hosts."x.example"]\naccept = [99]', "`accept`"),
+        ('[hosts."x.example"]\naccept = [true]', "`accept` must list status codes"),
+        ('[hosts."x.example"]\nheaders = { Host = "evil" }', "Host"),
+        ('[hosts."x.example"]\nheaders = { "A:B" = "c" }', "is not a header name"),
+        ('[hosts."x.example"]\nheaders = { A = "b\\r\\nX: y" }', "`headers`"),
+        ('[hosts."x.example"]\nheaders = ["A: b"]', "`headers` must be a table of strings"),
+        ('[hosts."x.example"]\nuser-agent = ""', "`user-agent` must be a non-empty string"),
+        ('[hosts."x.example"]\nuser-agent = "a\\nb"', "`user-agent` must be one line"),
+        ("hosts = 1", "`hosts` must be a table of host tables"),
+        ('hosts = { "x.example" = 1 }', "must be a table"),
+    ],
+)
+def test_bad_host_tables(tmp_path: Path, table: str, message: str) -> None:
+    path = tmp_path / "citecheck.toml"
+    path.write_text(table + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load(directory=tmp_path)
+    assert str(raised.value).startswith(str(path))
+    assert message in str(raised.value)

@@ -762,8 +762,11 @@ def test_a_domain_a_user_takes_takes_the_built_in_patterns_on_it() -> None:
 
 
 def test_a_configuration_file_can_give_patterns(tmp_path: Path) -> None:
-    from citecheck.cli import UsageError
-    from citecheck.cli import registry as configured
+    from citecheck.cli import UsageError, registry
+    from citecheck.config import load
+
+    def configured(path: str) -> Registry | None:
+        return registry(load(path))
 
     path = tmp_path / "citecheck.toml"
     path.write_text(
@@ -773,9 +776,9 @@ def test_a_configuration_file_can_give_patterns(tmp_path: Path) -> None:
         'domains = ["riverside.example"]\nsearch_prefixes = ["riverside.example/{yyyy}/"]\n',
         encoding="utf-8",
     )
-    registry = configured(str(path))
-    assert registry is not None
-    cbs, gazette = registry.lookup("CBS"), registry.lookup("Riverside Gazette")
+    extended = configured(str(path))
+    assert extended is not None
+    cbs, gazette = extended.lookup("CBS"), extended.lookup("Riverside Gazette")
     assert cbs is not None
     assert gazette is not None
     assert cbs.url_patterns == ("https://www.cbsnews.com/news/{slug}/",)
