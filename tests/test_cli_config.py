@@ -374,3 +374,23 @@ def test_broken_file_through_main_is_exit_2(
     assert main(["extract", "a.md"]) == 2
     err = capsys.readouterr().err
     assert "citecheck.toml: [extract] `format`: expected one of table, json" in err
+
+
+def _toml_blocks(path: Path) -> list[str]:
+    return re.findall(r"```toml\n(.*?)```", path.read_text(encoding="utf-8"), re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [*_toml_blocks(DOCS), *_toml_blocks(DOCS.parent / "ci.md")],
+)
+def test_the_docs_examples_are_valid_configurations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: str
+) -> None:
+    from citecheck.cli import registry
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, block)
+    options = parsed(["check", "a.md"])
+    assert options.configuration.path is not None
+    registry(options.configuration)  # the publishers, if any, are valid too
