@@ -801,3 +801,35 @@ def test_the_fingerprint_depends_on_patterns_and_prefixes() -> None:
     fingerprints = {r.fingerprint() for r in (REGISTRY, one, other, prefixes)}
     assert len(fingerprints) == 4
     assert one.fingerprint() == again.fingerprint()
+
+
+def test_the_json_copy_of_the_builtin_registry_is_current() -> None:
+    """`registry.json` is what `scripts/registry_json.py` makes of today's `registry.toml`: run
+    the script after editing the TOML."""
+    import runpy
+
+    from citecheck.publishers import registry as module
+
+    folder = Path(module.__file__).parent
+    script = runpy.run_path(str(Path(__file__).parents[2] / "scripts" / "registry_json.py"))
+    assert (folder / "registry.json").read_text(encoding="utf-8") == script["made"]()
+    toml = (folder / "registry.toml").read_bytes()
+    import tomllib
+
+    assert module._builtin() == tomllib.loads(toml.decode("utf-8"))
+
+
+def test_a_stale_or_broken_json_copy_falls_back_to_the_toml() -> None:
+    import hashlib
+    import json
+
+    from citecheck.publishers.registry import document_of
+
+    toml = b'[[publisher]]\nname = "A"\n'
+    current = hashlib.sha256(toml).hexdigest()
+    stale = json.dumps({"source_sha256": "0" * 64, "document": {"publisher": []}}).encode()
+    fresh = json.dumps({"source_sha256": current, "document": {"from": "json"}}).encode()
+    assert document_of(toml, stale) == {"publisher": [{"name": "A"}]}
+    assert document_of(toml, fresh) == {"from": "json"}
+    for broken in (b"{", b"[]", b'{"source_sha256": 1}', None):
+        assert document_of(toml, broken) == {"publisher": [{"name": "A"}]}
