@@ -39,8 +39,10 @@ class UsageError(Exception):
     """The command line asks for something that cannot be done; exit code 2."""
 
 
-def _inputs() -> argparse.ArgumentParser:
-    """The flags `extract` and `check` share: what to read and which citations to report."""
+def _inputs(*, fix: bool = False) -> argparse.ArgumentParser:
+    """The flags `extract` and `check` share: what to read and which citations to report.
+    `fix` takes them too but for `--format` (it prints a diff) and `--min-confidence` (its own
+    has another meaning)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "paths",
@@ -72,13 +74,14 @@ def _inputs() -> argparse.ArgumentParser:
         help="do not read input files whose relative path matches this regular expression "
         "(repeatable)",
     )
-    common.add_argument(
-        "--format",
-        choices=("table", "json", "sarif", "markdown", "junit", "github", "html"),
-        default="table",
-        help="output format: table or json; for check also sarif, markdown, junit, github "
-        "(workflow-command annotations) and html (default: table)",
-    )
+    if not fix:
+        common.add_argument(
+            "--format",
+            choices=("table", "json", "sarif", "markdown", "junit", "github", "html"),
+            default="table",
+            help="output format: table or json; for check also sarif, markdown, junit, github "
+            "(workflow-command annotations) and html (default: table)",
+        )
     common.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     common.add_argument(
         "--base-url",
@@ -107,12 +110,13 @@ def _inputs() -> argparse.ArgumentParser:
         metavar="NAME",
         help="decode every input with this encoding (default: detect)",
     )
-    common.add_argument(
-        "--min-confidence",
-        metavar="X",
-        default="0",
-        help="report only citations found with at least this confidence, 0-1 (default: 0)",
-    )
+    if not fix:
+        common.add_argument(
+            "--min-confidence",
+            metavar="X",
+            default="0",
+            help="report only citations found with at least this confidence, 0-1 (default: 0)",
+        )
     common.add_argument(
         "--kind",
         metavar="LIST",
@@ -166,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     from citecheck.cli_check import add_check_arguments
 
     add_check_arguments(check)
+    from citecheck.cli_fix import add_command as add_fix
+
+    add_fix(commands, _inputs(fix=True))
     from citecheck.cli_cache import add_command
 
     add_command(commands)
@@ -401,6 +408,10 @@ def _main(argv: Sequence[str] | None) -> int:
             from citecheck.cli_check import run_check
 
             return run_check(options)
+        if options.command == "fix":
+            from citecheck.cli_fix import run_fix
+
+            return run_fix(options)
         if options.command == "cache":
             from citecheck.cli_cache import run_cache
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from citecheck.model import CheckReport
+    from citecheck.report.json import Prepared
     from citecheck.run import Extraction
     from citecheck.settings import FetchSettings
 
@@ -273,12 +274,25 @@ def _exclude(options: argparse.Namespace) -> tuple[list[str], list[str]]:
 
 def run_check(options: argparse.Namespace) -> int:
     """Check the links of the inputs; print the report; the exit code."""
+    fail_on = failure_codes(options)
+    prepared = None
+    if options.format == "json":
+        from citecheck.report.json import Prepared
+
+        prepared = Prepared()
+    report = check_report(options, prepared)
+    from citecheck.cli_output import write_check
+
+    write_check(report, options, fail_on, prepared)
+    nothing_changed(report, options)
+    return _exit_code(report, fail_on)
+
+
+def failure_codes(options: argparse.Namespace) -> frozenset[str]:
+    """`--fail-on` (or `--warn-only`) as the codes that make the exit code 1."""
     from citecheck import policy
-    from citecheck.collect import InputError
     from citecheck.settings import parse_statuses
 
-    if not options.paths and not options.files_from and options.changed_since is None:
-        raise UsageError("nothing to check: name a file, a directory, a glob, or - for stdin")
     try:
         fail_on = (
             policy.DEFAULT_FAIL_ON if options.fail_on is None else parse_statuses(options.fail_on)
@@ -289,6 +303,16 @@ def run_check(options: argparse.Namespace) -> int:
             fail_on = frozenset()  # every finding a warning; exit 0 unless the run failed
     except ValueError as error:
         raise UsageError(str(error)) from None
+    return fail_on
+
+
+def check_report(options: argparse.Namespace, prepared: Prepared | None = None) -> CheckReport:
+    """Run the check the options ask for (a progress bar on a terminal); its report. `prepared`
+    makes the JSON objects while the last links are checked."""
+    from citecheck.collect import InputError
+
+    if not options.paths and not options.files_from and options.changed_since is None:
+        raise UsageError("nothing to check: name a file, a directory, a glob, or - for stdin")
     settings = _settings(options)
     exclude, exclude_globs = _exclude(options)
     path_regexes, path_globs = path_excludes(options)
@@ -305,12 +329,6 @@ def run_check(options: argparse.Namespace) -> int:
     # A recording is made in this process: forked workers would record in their own.
     workers = 1 if options.record else options.workers
     cassette_errors = cli_archive.cassette_errors(options)
-    prepared = None
-    if options.format == "json":
-        from citecheck.report.json import Prepared
-
-        prepared = Prepared()
-
     from citecheck.progress import progress_bar
 
     with progress_bar(options.progress) as progress:
@@ -344,11 +362,7 @@ def run_check(options: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None
-    from citecheck.cli_output import write_check
-
-    write_check(report, options, fail_on, prepared)
-    nothing_changed(report, options)
-    return _exit_code(report, fail_on)
+    return report
 
 
 def _extraction(options: argparse.Namespace) -> Extraction:

@@ -48,9 +48,12 @@ def write_check(
     options: argparse.Namespace,
     fail_on: frozenset[str],
     prepared: Prepared | None = None,
+    *,
+    standard_output: bool = True,
 ) -> None:
-    """Write the report files, then standard output (or `--output`) in `--format`. Raises
-    UsageError when a file cannot be written (the others are written first)."""
+    """Write the report files, then (unless not `standard_output`) standard output (or
+    `--output`) in `--format`. Raises UsageError when a file cannot be written (the others are
+    written first)."""
     from citecheck.cli import _write, output
 
     failed: list[str] = []
@@ -67,7 +70,9 @@ def write_check(
                 _write(render(name, report, fail_on), path)
         except UsageError as error:
             failed.append(str(error))
-    if options.format in ("table", "json"):
+    if not standard_output:
+        pass
+    elif options.format in ("table", "json"):
         output(report, options, prepared)
     else:
         _write(render(options.format, report, fail_on), options.output)

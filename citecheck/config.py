@@ -4,8 +4,8 @@ The file is `--config FILE` (or `$CITECHECK_CONFIG`); else `citecheck.toml` in t
 directory; else the `[tool.citecheck]` table of `pyproject.toml` there. It holds (docs/config.md):
 
 - a key for every command-line option, named as the flag without its dashes (`max-concurrency
-  = 64`, `exclude = ["…"]`), at the top level for every command or in a `[check]`, `[extract]`
-  or `[cache]` table for one command;
+  = 64`, `exclude = ["…"]`), at the top level for every command or in a `[check]`, `[extract]`,
+  `[fix]` or `[cache]` table for one command;
 - `[hosts."example.com"]` tables: per-host request headers, user agent, concurrency, interval
   and accepted status codes;
 - `[[publishers]]` entries that extend or override the publisher registry:
@@ -38,7 +38,7 @@ from citecheck.settings import HostSettings, parse_accept, parse_header, parse_h
 TABLES = frozenset({"publishers", "hosts"})
 """Keys that are not options."""
 
-COMMANDS = ("extract", "check", "cache")
+COMMANDS = ("extract", "check", "fix", "cache")
 """The commands that may have a table of their own options."""
 
 HOST_KEYS = ("headers", "user-agent", "concurrency", "interval", "accept")

@@ -61,7 +61,7 @@ def test_without_configuration_the_defaults_are_the_flags_defaults(
     assert options.configuration.path is None
 
 
-@pytest.mark.parametrize("command", ["extract", "check", "cache"])
+@pytest.mark.parametrize("command", ["extract", "check", "fix", "cache"])
 def test_every_flag_has_a_key(command: str) -> None:
     keys = set(cli_config.options_of(cli_config.commands_of(_parser())[command]))
     missing = flags_of(command) - keys

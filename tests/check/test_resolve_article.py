@@ -391,3 +391,49 @@ def test_a_resolved_page_the_cache_answers_keeps_its_history(web: FakeWeb, tmp_p
         assert check.history is not None
         assert check.history.strikes == 1
     assert check.cached_at is not None
+
+
+@needs_article
+@pytest.mark.parametrize(
+    ("confidence", "linked"),
+    [
+        ("0.5", (JEDDAH_URL, RUBIO_URL, PLANALTO_URL, AP_URL, CBS_URL)),
+        ("0.9", (JEDDAH_URL, RUBIO_URL, PLANALTO_URL)),  # the default: titled references only
+    ],
+)
+def test_fix_links_the_reference_article_to_the_pages_found(
+    web: FakeWeb,
+    sites: Publishers,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    confidence: str,
+    linked: tuple[str, ...],
+) -> None:
+    """`citecheck fix --write` on the reference article (plain text): each citation in words
+    resolved at the confidence asked for gains ` <URL>` after it, nothing else changes, and a
+    second run changes nothing."""
+    ca = tmp_path / "ca.pem"
+    web.ca.cert_pem.write_to_path(str(ca))
+    article = tmp_path / ARTICLE.name
+    original = ARTICLE.read_bytes()
+    article.write_bytes(original)
+    flags = [
+        "fix", "--write", "--no-cache", "--no-archive", "--min-confidence", confidence,
+        "--connect-to", f"::127.0.0.1:{web.https_port}", "--cacert", str(ca),
+        "--allow-private", "--retries", "0", "--resolve-budget", "12/60", str(article),
+    ]  # fmt: skip
+    assert main(flags) == 0
+    err = capsys.readouterr().err
+    fixed = article.read_bytes()
+    added = [f" <{url}>".encode() for url in linked]
+    for insertion in added:
+        assert fixed.count(insertion) == 1, insertion
+    rebuilt = fixed
+    for insertion in added:
+        rebuilt = rebuilt.replace(insertion, b"", 1)
+    assert rebuilt == original  # not a byte changed but the insertions
+    assert fixed.count(b" <https://") == len(linked)
+    assert "changed 1 document" in err
+    assert main(flags) == 0
+    assert article.read_bytes() == fixed
+    assert "changed 0 documents" in capsys.readouterr().err
