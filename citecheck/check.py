@@ -379,9 +379,7 @@ class Run:
         """Resolve the citations in words without a URL, and check the pages found
         (`resolving.resolve_run`)."""
         if self.resolve_options is None or not any(
-            c.kind == "reference" and c.url is None and c.publisher
-            for _, pairs in self.done.values()
-            for c, _ in pairs
+            c.resolvable for _, pairs in self.done.values() for c, _ in pairs
         ):
             return  # nothing to resolve: not even the resolver's modules are loaded
         from citecheck.resolving import resolve_run

@@ -160,6 +160,17 @@ class Citation:
     note: str | None = None
     """A remark for the editor (why a quote is not attributed, what is missing)."""
 
+    @property
+    def resolvable(self) -> bool:
+        """Whether resolving looks for the page this citation means (docs/resolve.md): a
+        reference in words without a URL that names a publisher, or a republication note whose
+        link back is missing and that gives the original's title."""
+        if self.url is not None or not self.publisher:
+            return False
+        if self.kind == "republication":
+            return self.link_missing and bool(self.title)
+        return self.kind == "reference"
+
 
 @dataclass(frozen=True, slots=True)
 class InputProblem:

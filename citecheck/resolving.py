@@ -60,7 +60,7 @@ def wanted_for(
 ) -> Wanted | None:
     """What to search for `citation` (in a document whose text is `text`, HTML when
     `markup`), or None when it is not a citation to resolve."""
-    if citation.kind != "reference" or citation.url is not None or not citation.publisher:
+    if not citation.resolvable or citation.publisher is None:
         return None
     publisher = registry.lookup(citation.publisher)
     if publisher is None:

@@ -437,3 +437,31 @@ def test_fix_links_the_reference_article_to_the_pages_found(
     assert main(flags) == 0
     assert article.read_bytes() == fixed
     assert "changed 0 documents" in capsys.readouterr().err
+
+
+def test_fix_restores_the_missing_link_of_a_republication_note(
+    web: FakeWeb, sites: Publishers, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A republication note that names the original's title and date, and points at a link it
+    lost (`原文按此`), is resolved like a reference; `fix` restores the link."""
+    ca = tmp_path / "ca.pem"
+    web.ca.cert_pem.write_to_path(str(ca))
+    note = (
+        "本文原刊於美聯社（原標題：Putin meets Trump envoy Witkoff in Moscow to discuss US ceasefire"
+        " proposal），2025年3月15日。原文按此"
+    )
+    article = tmp_path / "a.md"
+    article.write_text(f"普京與特使會面。\n\n{note}\n", encoding="utf-8")
+    flags = [
+        "--no-cache", "--no-archive", "--connect-to", f"::127.0.0.1:{web.https_port}",
+        "--cacert", str(ca), "--allow-private", "--retries", "0", str(article),
+    ]  # fmt: skip
+    assert main(["check", "--format", "json", *flags]) == 0
+    (cited,) = [c for c in json.loads(capsys.readouterr().out)["citations"] if c["kind"] != "link"]
+    assert cited["kind"] == "republication"
+    assert (cited["resolved"]["status"], cited["resolved"]["url"]) == ("resolved", AP_URL)
+    assert main(["fix", "--write", *flags]) == 0
+    capsys.readouterr()
+    assert article.read_text(encoding="utf-8") == (
+        f"普京與特使會面。\n\n{note.replace('原文按此', f'[原文按此]({AP_URL})')}\n"
+    )
