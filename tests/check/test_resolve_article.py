@@ -447,8 +447,8 @@ def test_fix_restores_the_missing_link_of_a_republication_note(
     ca = tmp_path / "ca.pem"
     web.ca.cert_pem.write_to_path(str(ca))
     note = (
-        "本文原刊於美聯社（原標題：Putin meets Trump envoy Witkoff in Moscow to discuss US ceasefire"
-        " proposal），2025年3月15日。原文按此"
+        "本文原刊於美聯社（原標題：Putin meets Trump envoy Witkoff in Moscow to discuss US"
+        " ceasefire proposal），2025年3月15日。原文按此"
     )
     article = tmp_path / "a.md"
     article.write_text(f"普京與特使會面。\n\n{note}\n", encoding="utf-8")
