@@ -104,3 +104,29 @@ def test_a_bad_archived_form_is_a_usage_error(
 ) -> None:
     assert main(["fix", "--archived-form", " (archived)", str(article)]) == 2
     assert "--archived-form" in capsys.readouterr().err
+
+
+def test_html_gets_robust_links_and_a_visible_archived_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from citecheck import cli_archive
+
+    monkeypatch.setattr(
+        cli_archive, "transport", lambda options, settings: httpx.MockTransport(web)
+    )
+    page = tmp_path / "a.html"
+    page.write_text(
+        '<html><body><p>The <a href="https://news.example/gone" title="a>b">report</a>.</p>'
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    assert main(["fix", *FLAGS, "--write", str(page)]) == 0
+    capsys.readouterr()
+    assert page.read_text(encoding="utf-8") == (
+        '<html><body><p>The <a href="https://news.example/gone" title="a>b"'
+        ' data-originalurl="https://news.example/gone"'
+        f' data-versionurl="{SNAPSHOT}" data-versiondate="2025-03-01">report</a>'
+        f' (<a href="{SNAPSHOT}">archived</a>).</p></body></html>\n'
+    )
+    assert main(["fix", *FLAGS, "--write", str(page)]) == 0
+    assert "changed 0 documents" in capsys.readouterr().err
