@@ -148,8 +148,7 @@ def _fix_one(
     path = summary.path
     shown = terminal_safe(path)
     if path == "-":
-        if options.write:
-            print("citecheck: standard input cannot be written; not fixed", file=sys.stderr)
+        print("citecheck: standard input was checked but cannot be fixed", file=sys.stderr)
         return False
     try:
         with open(path, "rb") as handle:

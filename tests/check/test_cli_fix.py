@@ -130,3 +130,17 @@ def test_html_gets_robust_links_and_a_visible_archived_link(
     )
     assert main(["fix", *FLAGS, "--write", str(page)]) == 0
     assert "changed 0 documents" in capsys.readouterr().err
+
+
+def test_standard_input_is_checked_but_not_fixed(
+    article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
+    assert main(["fix", *FLAGS, "--write", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "standard input was checked but cannot be fixed" in err
+    assert "changed 0 documents" in err
