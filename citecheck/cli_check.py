@@ -285,6 +285,12 @@ def run_check(options: argparse.Namespace) -> int:
 
     write_check(report, options, fail_on, prepared)
     nothing_changed(report, options)
+    if options.format != "table" or options.output is not None:
+        # The table ends with the summary; a CI log showing another format gets it here.
+        from citecheck.report import check_summary
+        from citecheck.report.safe import terminal_safe
+
+        print(f"citecheck: {terminal_safe(check_summary(report))}", file=sys.stderr)
     return _exit_code(report, fail_on)
 
 

@@ -25,9 +25,9 @@ from citecheck.archive.model import headline
 from citecheck.confirm import day, describe
 from citecheck.model import CheckReport, Citation, CitationCheck
 from citecheck.policy import DEFAULT_FAIL_ON
-from citecheck.report import kind_label, status_counts
+from citecheck.report import check_summary, kind_label, status_counts
 from citecheck.report.findings import MATCHES, Level, findings, findings_of
-from citecheck.report.table import OFFLINE_MESSAGE, check_summary
+from citecheck.report.table import OFFLINE_MESSAGE
 
 MAX_CHARS = 2000
 """The longest untrusted string shown; longer ones are cut and end with an ellipsis."""

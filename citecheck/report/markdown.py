@@ -28,9 +28,8 @@ from collections.abc import Iterable
 
 from citecheck.model import CheckReport, CitationCheck
 from citecheck.policy import DEFAULT_FAIL_ON
-from citecheck.report import status_counts
+from citecheck.report import check_summary, status_counts
 from citecheck.report.findings import Finding, Level, findings_of
-from citecheck.report.table import check_summary
 
 CELL_LIMIT = 300
 """The most characters of untrusted text shown in one cell (before escaping)."""

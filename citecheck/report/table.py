@@ -18,7 +18,7 @@ from rich.text import Text
 
 from citecheck.confirm import day
 from citecheck.model import CheckReport, Citation, CitationCheck, ExtractReport
-from citecheck.report import kind_label, status_counts
+from citecheck.report import check_summary, kind_label
 from citecheck.report.safe import terminal_safe
 
 _KIND_STYLE = {
@@ -323,30 +323,6 @@ def _archive_lines(check: CitationCheck, detail: Text) -> None:
         saved = check.saved
         line = f"save: {saved.status} {saved.snapshot or ''} ({saved.detail})"
         detail.append(("\n" if detail.plain else "") + terminal_safe(line), style="dim")
-
-
-def check_summary(report: CheckReport) -> str:
-    """One line a CI log shows: how many citations ended how, and how many URLs were asked."""
-    counts = status_counts(report)
-    total = len(report.checks)
-    line = f"{total} citation{'s' if total != 1 else ''} in {len(report.documents)} document"
-    line += "s" if len(report.documents) != 1 else ""
-    if counts:
-        line += ": " + ", ".join(f"{count} {status}" for status, count in counts.items())
-    resolved = Counter(c.resolution.status for c in report.checks if c.resolution is not None)
-    if resolved:
-        line += "; " + ", ".join(f"{count} {status}" for status, count in sorted(resolved.items()))
-        line += " citation" + ("s" if sum(resolved.values()) != 1 else "") + " in words"
-    unchecked = sum(1 for c in report.checks if c.outcome is None)
-    if unchecked:
-        line += f", {unchecked} not checked"
-    line += f"; {report.targets} URL{'s' if report.targets != 1 else ''} requested"
-    if report.cached:
-        line += f", {report.cached} answered from the cache"
-    if report.problems:
-        line += f", {len(report.problems)} input{'s' if len(report.problems) != 1 else ''}"
-        line += " unreadable"
-    return line
 
 
 OFFLINE_MESSAGE = (

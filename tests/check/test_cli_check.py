@@ -220,3 +220,19 @@ def test_warn_only_reports_findings_as_warnings_and_exits_0(
     code, _, err = run(["check", "--warn-only", "--fail-on", "dead", *seams, doc], capsys)
     assert code == 2
     assert "--warn-only and --fail-on" in err
+
+
+@pytest.mark.parametrize("fmt", ["github", "json", "sarif"])
+def test_machine_formats_put_the_summary_line_on_standard_error(
+    web: FakeWeb, seams: list[str], tmp_path: Path, capsys, fmt: str
+) -> None:
+    web.route("news.example", "/a", page("Story"))
+    doc = article(tmp_path, "[a](https://news.example/a) [b](https://news.example/b)\n")
+    code, out, err = run(["check", "--format", fmt, "--no-cache", *seams, doc], capsys)
+    assert code == 1
+    if fmt == "github":  # the line is not mixed into the format
+        assert all(line.startswith("::") for line in out.splitlines())
+    else:
+        json.loads(out)
+    summary = [line for line in err.splitlines() if "citations in 1 document" in line]
+    assert summary == ["citecheck: 2 citations in 1 document: 1 ok, 1 dead; 2 URLs requested"]

@@ -21,8 +21,8 @@ from citecheck.model import (
     Redirect,
     Span,
 )
-from citecheck.report import html
-from citecheck.report.table import OFFLINE_MESSAGE, check_summary
+from citecheck.report import check_summary, html
+from citecheck.report.table import OFFLINE_MESSAGE
 from citecheck.resolve.model import Candidate, Resolution
 from citecheck.verify.model import Verification
 
