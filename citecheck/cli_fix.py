@@ -160,12 +160,9 @@ def _fix_one(
     if encoding != summary.encoding:
         print(f"citecheck: {shown}: changed while it was checked; not fixed", file=sys.stderr)
         return None
-    edits = plan(text, summary.format, checks, chosen)
+    edits = plan(text, summary.format, checks, chosen)  # (only spans that still hold their text)
     if not edits:
         return False
-    if len(text) < max(edit.end for edit in edits):
-        print(f"citecheck: {shown}: changed while it was checked; not fixed", file=sys.stderr)
-        return None
     new_text = apply(text, edits)
     try:
         new_data = encode_like(data, encoding, new_text)

@@ -70,11 +70,9 @@ def write_check(
                 _write(render(name, report, fail_on), path)
         except UsageError as error:
             failed.append(str(error))
-    if not standard_output:
-        pass
-    elif options.format in ("table", "json"):
+    if standard_output and options.format in ("table", "json"):
         output(report, options, prepared)
-    else:
+    elif standard_output:
         _write(render(options.format, report, fail_on), options.output)
     if failed:
         raise UsageError("; ".join(failed))

@@ -50,9 +50,6 @@ def make_bar(console: Console, get_time: Callable[[], float] | None = None) -> P
             seconds = int(left + 0.5)
             return Text(f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} left")
 
-    options: dict[str, object] = {}
-    if get_time is not None:
-        options["get_time"] = get_time
     return Progress(
         TextColumn("checking"),
         BarColumn(),
@@ -63,7 +60,7 @@ def make_bar(console: Console, get_time: Callable[[], float] | None = None) -> P
         Left(),
         console=console,
         transient=True,
-        **options,  # type: ignore[arg-type]
+        get_time=get_time,
     )
 
 

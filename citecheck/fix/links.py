@@ -28,10 +28,10 @@ _START_TAG = re.compile(
     r"""|\s*/(?!>))*)\s*(?P<close>/?>)"""
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_ANCHOR_TAG = re.compile(r"<(/?)a(?=[\s/>])[^>]*>", re.IGNORECASE)
+ANCHOR_TAG = re.compile(r"<(/?)a(?=[\s/>])[^>]*>", re.IGNORECASE)
 _ROBUST = frozenset({"data-originalurl", "data-versionurl", "data-versiondate"})
 _MARKDOWN_UNSAFE = re.compile(r"""[\s"<>()\[\]\\`{}|^]""")
-_TEXT_UNSAFE = re.compile(r"""[\s"<>]""")
+TEXT_UNSAFE = re.compile(r"""[\s"<>]""")
 _TRAILING = re.compile(r"[.,:;!?'\")\]]$")
 
 
@@ -78,7 +78,7 @@ def _snapshot(check: CitationCheck) -> tuple[str, str | None] | None:
     archive = check.archive
     if archive is None or archive.status not in FOUND or not archive.url:
         return None
-    url = _safe_url(archive.url)
+    url = safe_url(archive.url)
     if url is None:
         return None
     stamp = archive.timestamp or ""
@@ -94,7 +94,7 @@ def _snapshot(check: CitationCheck) -> tuple[str, str | None] | None:
     return url, date
 
 
-def _safe_url(url: str) -> str | None:
+def safe_url(url: str) -> str | None:
     """`url` if it is an http(s) URL with no control characters, else None."""
     if re.search(r"[\x00-\x1f\x7f]", url) or urlsplit(url).scheme.lower() not in ("http", "https"):
         return None
@@ -110,7 +110,7 @@ def is_archive_url(url: str) -> bool:
     return _ARCHIVE_HOSTS.search(host) is not None
 
 
-def _encode(url: str, unsafe: re.Pattern[str]) -> str:
+def encode_url(url: str, unsafe: re.Pattern[str]) -> str:
     """`url` with the characters `unsafe` matches percent-encoded, after its authority."""
     scheme, sep, rest = url.partition("://")
     if not sep:
@@ -128,7 +128,7 @@ def markdown_url(url: str) -> str:
     """`url` written so that Markdown reads it whole as a link destination, an autolink or a
     bare URL: white space, quotes, brackets, parentheses, backslashes and back quotes after the
     host are percent-encoded."""
-    return _encode(url, _MARKDOWN_UNSAFE)
+    return encode_url(url, _MARKDOWN_UNSAFE)
 
 
 def _archived_follows(text: str, end: int, links: Sequence[Citation], limit: int) -> bool:
@@ -156,7 +156,7 @@ def _after(
 ) -> list[Planned]:
     end = citation.span.end
     if fmt == "text":
-        insert = f" (archived: {_encode(url, _TEXT_UNSAFE)})"
+        insert = f" (archived: {encode_url(url, TEXT_UNSAFE)})"
     elif fmt == "html":
         insert = f' (<a href="{html.escape(url, quote=True)}">archived</a>)'
     else:
@@ -196,7 +196,7 @@ def _visible(text: str, citation: Citation, url: str, links: Sequence[Citation])
     tag = _START_TAG.match(text, citation.span.start)
     if tag is None:
         return []
-    closing = _ANCHOR_TAG.search(text, tag.end())
+    closing = ANCHOR_TAG.search(text, tag.end())
     if closing is None or not closing.group(1):
         return []
     insert = f' (<a href="{html.escape(url, quote=True)}">archived</a>)'
@@ -210,7 +210,7 @@ def _visible(text: str, citation: Citation, url: str, links: Sequence[Citation])
 def _redirect(text: str, fmt: Format, citation: Citation, new: str) -> Planned | None:
     """The URL as written replaced by where it permanently redirects."""
     span = citation.url_span
-    safe = _safe_url(new)
+    safe = safe_url(new)
     if span is None or safe is None or not 0 <= span.start <= span.end <= len(text):
         return None
     if citation.url_raw is not None and text[span.start : span.end] != citation.url_raw:
@@ -222,7 +222,7 @@ def _redirect(text: str, fmt: Format, citation: Citation, new: str) -> Planned |
         else:  # unquoted: quote it, since the new URL may hold what an unquoted value cannot
             value = f'"{html.escape(safe, quote=True)}"'
     elif citation.form in ("inline", "image", "autolink", "bare", "reference", "definition"):
-        value = _encode(safe, _TEXT_UNSAFE) if fmt == "text" else markdown_url(safe)
+        value = encode_url(safe, TEXT_UNSAFE) if fmt == "text" else markdown_url(safe)
         if citation.form == "bare" and _TRAILING.search(value):
             return None  # a bare URL's trailing punctuation would be read as prose
     else:

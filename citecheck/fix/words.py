@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from citecheck.fix.links import _ANCHOR_TAG, _TEXT_UNSAFE, _encode, _safe_url, markdown_url
+from citecheck.fix.links import ANCHOR_TAG, TEXT_UNSAFE, encode_url, markdown_url, safe_url
 from citecheck.fix.model import FixOptions, Planned
 from citecheck.model import Citation, CitationCheck, Format
 
@@ -35,7 +35,7 @@ def words_edits(
         or (citation.kind == "reference" and citation.url is not None)
     ):
         return []
-    url = _safe_url(resolution.url)
+    url = safe_url(resolution.url)
     span = citation.span
     inside = [link for link in links if link.span.start < span.end and span.start < link.span.end]
     if url is None or any(link.url == url for link in inside):
@@ -47,7 +47,7 @@ def words_edits(
                 if re.fullmatch(r"[ \t]*<?", text[span.end : link.span.start]):
                     return []
                 break
-        insert = f" <{_encode(url, _TEXT_UNSAFE)}>"
+        insert = f" <{encode_url(url, TEXT_UNSAFE)}>"
         return [(span.end, span.end, insert, "link-added", message)]
     found = _phrase(text, fmt, citation)
     if found is None:
@@ -104,5 +104,5 @@ def _phrase(text: str, fmt: Format, citation: Citation) -> tuple[int, int] | Non
 
 def _inside_anchor(text: str, offset: int) -> bool:
     """Whether `offset` lies inside an `<a>` element (the last anchor tag before it opens one)."""
-    tags = list(_ANCHOR_TAG.finditer(text, 0, offset))
+    tags = list(ANCHOR_TAG.finditer(text, 0, offset))
     return bool(tags) and not tags[-1].group(1)
