@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +179,7 @@ def _open(path: Path, busy_timeout: float, notes: list[str]) -> sqlite3.Connecti
     try:
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # The first statement that reads the file: a file that is not a database fails here.
-        db.execute("PRAGMA journal_mode = WAL")
+        _wal(db, busy_timeout)
         # With WAL, NORMAL loses at most the last transactions on power loss, never consistency.
         db.execute("PRAGMA synchronous = NORMAL")
         if _version(db) != SCHEMA_VERSION or set(TABLES) - _tables(db):
@@ -187,6 +188,25 @@ def _open(path: Path, busy_timeout: float, notes: list[str]) -> sqlite3.Connecti
         db.close()
         raise
     return db
+
+
+def _wal(db: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch to write-ahead logging. Changing the journal mode needs the file to itself, and
+    SQLite may answer "database is locked" at once, without its busy handler, while another
+    process is doing the same on a new file: then wait and try again, up to the busy timeout,
+    as any other statement would wait."""
+    deadline = time.monotonic() + busy_timeout
+    delay = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            busy = "locked" in str(e) or "busy" in str(e)
+            if not busy or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
 
 
 def _migrate(db: sqlite3.Connection, path: Path, notes: list[str]) -> None:

@@ -184,3 +184,31 @@ def test_kill_9_leaves_whole_batches_only(tmp_path: Path) -> None:
         assert sorted(per_batch) == list(range(len(per_batch)))
         keys = [(f"https://e.example/{b}/{i}", False) for b in per_batch for i in range(50)]
         assert len(cache.lookup_many(keys)) == len(urls)
+
+
+class _Busy:
+    """A connection whose journal-mode switch answers "database is locked" `times` times."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.times = times
+        self.message = message
+        self.calls = 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_switch_to_wal_waits_for_another_process_like_any_statement() -> None:
+    from citecheck.cache.schema import _wal
+
+    busy = _Busy(3)
+    _wal(busy, busy_timeout=5.0)  # type: ignore[arg-type]
+    assert busy.calls == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _wal(_Busy(10_000), busy_timeout=0.05)  # type: ignore[arg-type]
+    other = _Busy(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _wal(other, busy_timeout=5.0)  # type: ignore[arg-type]
+    assert other.calls == 1  # not a lock: no waiting
