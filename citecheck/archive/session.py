@@ -25,6 +25,7 @@ import httpx
 import trio
 
 from citecheck.archive.pacing import ArchivesClosed, Pacer, Service, retry_after
+from citecheck.fetch.decoding import read_capped
 from citecheck.fetch.errors import CAUGHT, outcome_for
 from citecheck.settings import DEFAULT_USER_AGENT
 
@@ -172,7 +173,7 @@ class Session:
                 )
                 response = await self.client.send(request, stream=True, follow_redirects=False)
                 try:
-                    body, complete = await _read(response, max_body)
+                    body, complete = await read_capped(response, max_body)
                 finally:
                     await response.aclose()
             except CAUGHT as error:
@@ -185,14 +186,3 @@ class Session:
                 complete,
             )
         raise Unavailable(f"{host}: no complete answer within {self.timeout:g} s")
-
-
-async def _read(response: httpx.Response, budget: int) -> tuple[bytes, bool]:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= budget:
-            return b"".join(chunks)[:budget], False
-    return b"".join(chunks), True

@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from citecheck.fetch.backend import GuardedBackend
+from citecheck.fetch.decoding import ACCEPT_ENCODING
 from citecheck.fetch.pool import Connections
 from citecheck.settings import FetchSettings
 
@@ -196,5 +197,6 @@ def make_client(
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en,zh;q=0.9,*;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
     )

@@ -9,7 +9,8 @@ User-Agent for the host, as `FetchSettings.headers_for` and `user_agent_for` cho
 what `httpx.AsyncClient.send` does that checking relies on is still done, when it applies: the
 cookies an answer sets are stored, and a redirect's `Location` that httpx cannot turn into a
 request raises as it would (`errors.py` makes that an outcome). A page whose body is wanted is
-read through an `httpx.Response`, so that it is decoded (gzip, deflate, ...) as httpx does.
+read through an `httpx.Response`, and decoded (gzip, deflate) with a cap on what one read may
+make (`decoding.py`).
 
 Everything else (a proxy mounted for the URL, credentials, cookies to send, a URL that needs
 httpx's parsing, a transport given by a test) goes through httpx's request and response
@@ -26,6 +27,7 @@ import httpcore
 import httpx
 
 from citecheck.fetch.client import CoreStream, PoolTransport
+from citecheck.fetch.decoding import read_capped
 from citecheck.targets import DEFAULT_PORTS
 
 _PLAIN_URL = re.compile(
@@ -67,14 +69,7 @@ class Reply:
 
     async def read(self, budget: int) -> tuple[bytes, bool]:
         """Up to `budget` decoded bytes of the body, and whether that was all of it."""
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in self._decoded().aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= budget:
-                return b"".join(chunks)[:budget], False
-        return b"".join(chunks), True
+        return await read_capped(self._decoded(), budget)
 
     async def drain(self, limit: int) -> None:
         """Read the body to its end, unless it is longer than `limit` bytes as sent: a
