@@ -90,6 +90,14 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="further attempts after a timeout, reset, 5xx or 429 (default: 3)",
     )
     add(
+        "--max-rate-limit-wait",
+        type=_seconds,
+        default=180.0,
+        metavar="SECONDS",
+        help="pauses the 429s of one host may cost a run; then its links are not asked again"
+        " and are rate-limited (default: 180, the 3 retries of one link at Retry-After's cap)",
+    )
+    add(
         "--timeout",
         type=_seconds,
         default=20.0,
@@ -235,6 +243,7 @@ def _settings(options: argparse.Namespace) -> FetchSettings:
             host_concurrency=options.host_concurrency,
             host_interval=options.host_interval,
             retries=options.retries,
+            max_rate_limit_wait=options.max_rate_limit_wait,
             timeout=options.timeout if options.timeout > 0 else float("inf"),
             user_agent=options.user_agent or DEFAULT_USER_AGENT,
             host_user_agents=tuple(parse_host_user_agent(v) for v in options.host_user_agent),

@@ -152,6 +152,9 @@ class FetchSettings:
     """Seconds between the starts of two requests to one host group."""
     retries: int = 3
     """Further attempts after a transient failure."""
+    max_rate_limit_wait: float = 180.0
+    """Seconds of pauses the 429 answers of one host group may cost a run; then its links are
+    not asked (again), and are `rate-limited` with reason `rate-limit-wait`."""
     timeout: float = 20.0
     """Seconds one request may take, answer and body read included."""
     user_agent: str = DEFAULT_USER_AGENT

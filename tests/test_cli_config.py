@@ -301,6 +301,7 @@ def test_every_key_takes_a_value_from_the_file(
             "max-concurrency": 3,
             "host-concurrency": 2,
             "host-interval": 0.5,
+            "max-rate-limit-wait": 30.0,
             "retries": 1,
             "timeout": 4,
             "user-agent": "desk-bot/1",

@@ -18,6 +18,7 @@ telling one is usually at the bottom. The rows go from the most specific to the 
 | `OSError` ENETUNREACH, EHOSTUNREACH, ENETDOWN | `unreachable` | `no-route` | n |
 | `httpx`/`httpcore` `TimeoutException`, `trio.TooSlowError` | `timeout` | `timeout` | y |
 | `httpx`/`httpcore` `RemoteProtocolError` (closed, garbled) | `unreachable` | `closed` | y |
+| `httpcore.ConnectionNotAvailable` (HTTP/2 GOAWAY, again) | `unreachable` | `closed` | y |
 | `httpx`/`httpcore` `ReadError`, `trio.BrokenResourceError` | `unreachable` | `reset` | y |
 | `httpx`/`httpcore` `UnsupportedProtocol`, `httpx.InvalidURL` | `invalid-url` | `syntax` | n |
 | `httpx`/`httpcore` `ProxyError` | `unreachable` | `proxy` | n |
@@ -53,7 +54,8 @@ _RESET = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
 
 CAUGHT = (OSError, httpx.HTTPError, httpx.InvalidURL, httpcore.ConnectError, httpcore.NetworkError,
           httpcore.TimeoutException, httpcore.ProtocolError, httpcore.ProxyError,
-          httpcore.UnsupportedProtocol, trio.BrokenResourceError, trio.TooSlowError)  # fmt: skip
+          httpcore.UnsupportedProtocol, httpcore.ConnectionNotAvailable, trio.BrokenResourceError,
+          trio.TooSlowError)  # fmt: skip
 """What `fetch` catches around a request and hands to `outcome_for`."""
 
 
@@ -103,6 +105,8 @@ def _general(error: BaseException) -> tuple[Status, str, str] | None:
         return "timeout", "timeout", "timed out"
     if isinstance(error, httpx.RemoteProtocolError | httpcore.RemoteProtocolError):
         return "unreachable", "closed", f"the server closed the connection: {error}"
+    if isinstance(error, httpcore.ConnectionNotAvailable):
+        return "unreachable", "closed", "the server closed the connection (HTTP/2 GOAWAY)"
     if isinstance(error, httpx.ReadError | httpcore.ReadError | trio.BrokenResourceError):
         return "unreachable", "reset", "connection reset"
     if isinstance(

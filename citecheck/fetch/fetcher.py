@@ -47,6 +47,10 @@ class _Host:
     next_start: float = 0.0
     not_before: float = 0.0
     head_refused: bool = False
+    waited: float = 0.0
+    """Seconds of pauses its 429 answers have cost so far (`--max-rate-limit-wait`)."""
+    exhausted: bool = False
+    """Whether a 429 asked for a pause beyond `--max-rate-limit-wait`: nothing more is asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,9 @@ class _Response:
     headers: Mapping[str, str]
     page: str | None
     complete: bool
+
+
+_NOT_AGAIN = "; not asked again: this host's 429s have cost the run --max-rate-limit-wait"
 
 
 def _utc_now() -> datetime:
@@ -122,14 +129,28 @@ class Fetcher:
     async def fetch(self, target: Target, *, want_page: bool = False) -> Fetched:
         """Check one target, retrying transient failures; never raises for network failures."""
         retries = max(self._settings.retries, 0)
+        earlier: tuple[Outcome, policy.Answer | None] | None = None
         for attempt in range(retries + 1):
             outcome, answer = await self._attempt(target, want_page)
+            if outcome.reason == "rate-limit-wait" and earlier is not None:
+                # Asked before, and not again: what the host answered last is the verdict.
+                outcome, answer = earlier
+                outcome = replace(outcome, detail=outcome.detail + _NOT_AGAIN)
+                return self._fetched(outcome, answer, want_page)
             outcome = replace(outcome, attempts=attempt + 1)
+            earlier = outcome, answer
             after = None
             if answer is not None:
                 after = policy.retry_after(answer.headers.get("retry-after"), self._now())
-                if answer.status == 429 and retries:
-                    self._slow_down(answer.url, attempt, after)
+                if (
+                    answer.status == 429
+                    and retries
+                    and not self._slow_down(answer.url, attempt, after)
+                ):
+                    # The host's pauses are spent (`--max-rate-limit-wait`): not asked again.
+                    if attempt < retries:
+                        outcome = replace(outcome, detail=outcome.detail + _NOT_AGAIN)
+                    return self._fetched(outcome, answer, want_page)
             if attempt < retries and policy.retryable(outcome):
                 await trio.sleep(policy.retry_delay(attempt, after, self._random))
                 continue
@@ -146,26 +167,37 @@ class Fetcher:
             found = anchors.html_anchors(answer.page)
         return Fetched(outcome, found, answer.complete)
 
-    def _slow_down(self, url: str, attempt: int, after: float | None) -> None:
+    def _slow_down(self, url: str, attempt: int, after: float | None) -> bool:
         """A 429 when retries are on: pause the host's group (or its host settings pattern)
         for what it asked (or a backoff), and halve how many requests it gets at once, so
         that the retries get through. With `--retries 0` a 429 is reported at once and slows
         nothing: nothing will be asked again, and the other links of the host need not
-        wait."""
+        wait. A pause that would bring the group's pauses beyond `--max-rate-limit-wait` is not
+        made: the group is exhausted, nothing more is asked of it, and this says False."""
         host = self._route(urlsplit(url).hostname or "").host
         pause = after if after is not None else policy.backoff(attempt, self._random)
-        host.not_before = max(host.not_before, trio.current_time() + pause)
+        now = trio.current_time()
+        until = max(host.not_before, now + pause)
+        longer = until - max(host.not_before, now)
+        if host.exhausted or host.waited + longer > self._settings.max_rate_limit_wait:
+            host.exhausted = True
+            return False
+        host.waited += longer
+        host.not_before = until
         host.limiter.total_tokens = max(1, int(host.limiter.total_tokens) // 2)
+        return True
 
     async def _attempt(
         self, target: Target, want_page: bool
     ) -> tuple[Outcome, policy.Answer | None]:
         """One attempt: HEAD (or GET) through the redirects, and a GET when HEAD was not
         enough. The outcome, and the final answer when there was one."""
-        want = want_page or self._settings.method == "get"
+        # `--method get` sends GET first but reads only the start of a page (`page_budget`),
+        # as a check does; the whole page (up to `--max-body-size`) is read only when wanted.
+        get = want_page or self._settings.method == "get"
         host = self._route(target.host).host
-        method = policy.first_method(target.group, head_refused=host.head_refused, want_page=want)
-        first = await self._chain(target.url, method, target.credentials, want, ())
+        method = policy.first_method(target.group, head_refused=host.head_refused, want_page=get)
+        first = await self._chain(target.url, method, target.credentials, want_page, ())
         if isinstance(first, Outcome):
             return first, None
         answer = first
@@ -175,7 +207,7 @@ class Fetcher:
                 for url in (*(hop.url for hop in first.redirects), first.url)
             )
             credentials = target.credentials if stayed else None
-            second = await self._chain(first.url, "GET", credentials, want, first.redirects)
+            second = await self._chain(first.url, "GET", credentials, want_page, first.redirects)
             if isinstance(second, Outcome):
                 return second, None
             if policy.refuses_head(first.status, second.status):
@@ -248,8 +280,12 @@ class Fetcher:
         route = self._route(hostname)
         host = route.host
         settings = self._settings
+        if host.exhausted:
+            return self._not_asked(hostname, host)
         async with host.limiter:
             await self._pace(host)
+            if host.exhausted:
+                return self._not_asked(hostname, host)
             async with self._global:
                 with trio.move_on_after(settings.timeout) as scope:
                     try:
@@ -259,6 +295,15 @@ class Fetcher:
         assert scope.cancelled_caught
         return Outcome(
             "timeout", f"no complete answer within {settings.timeout:g} s", reason="timeout"
+        )
+
+    def _not_asked(self, hostname: str, host: _Host) -> Outcome:
+        limit = self._settings.max_rate_limit_wait
+        return Outcome(
+            "rate-limited",
+            f"not requested: the 429 answers of {hostname} (or its group) have paused this run"
+            f" for {host.waited:.0f} s already (--max-rate-limit-wait {limit:g})",
+            reason="rate-limit-wait",
         )
 
     async def _pace(self, host: _Host) -> None:

@@ -29,6 +29,10 @@ import trio
 
 from citecheck.fetch.http11 import Connection
 
+_NEW_CONNECTION_TRIES = 3
+"""How many connections a request is offered to when each refuses it unsent (GOAWAY); then the
+refusal is the request's failure (`errors.py`: `unreachable`, `closed`, retried)."""
+
 Origin = tuple[bytes, bytes, int]
 """(scheme, host, port) as httpcore has them."""
 
@@ -93,13 +97,22 @@ class Connections:
         when the response's stream is closed."""
         url = request.url
         origin = (url.scheme, url.host, url.port or (443 if url.scheme == b"https" else 80))
-        pool, connection = await self._take(origin)
-        pool.active += 1
-        try:
-            response = await connection.handle_async_request(request)
-        except BaseException:
-            await self._give_back(pool, connection)
-            raise
+        for attempt in range(_NEW_CONNECTION_TRIES):
+            pool, connection = await self._take(origin)
+            pool.active += 1
+            try:
+                response = await connection.handle_async_request(request)
+                break
+            except httpcore.ConnectionNotAvailable:
+                # An HTTP/2 connection the server is closing (GOAWAY) refuses new streams, and
+                # the server has not seen this request: send it on a new connection, as
+                # httpcore's own pool does.
+                await self._give_back(pool, connection)
+                if attempt == _NEW_CONNECTION_TRIES - 1:
+                    raise
+            except BaseException:
+                await self._give_back(pool, connection)
+                raise
         assert isinstance(response.stream, AsyncIterable)
         stream = _Returning(response.stream, self, pool, connection)
         return httpcore.Response(

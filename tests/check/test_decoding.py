@@ -60,16 +60,47 @@ def test_any_chunking_and_budget_gives_the_start_of_the_body(
     assert complete == (len(data) < budget)
 
 
-def test_identity_and_unknown_codings_are_left_to_httpx() -> None:
-    assert capped_decoder(None) is None
-    assert capped_decoder("identity") is None
-    assert capped_decoder("gzip, gzip") is None
-    assert capped_decoder("br") is None
-    assert capped_decoder(" GZIP ") is not None
+def test_identity_passes_through_and_other_codings_cannot_be_read() -> None:
     answer, _ = response(b"plain page", None)
     assert trio.run(read_capped, answer, 100) == (b"plain page", True)
+    answer, _ = response(b"plain page", "identity")
+    assert trio.run(read_capped, answer, 5) == (b"plain", False)
+    for coding in ("br", "zstd", "gzip, br", "compress"):
+        with pytest.raises(httpx.DecodingError, match="not asked for"):
+            capped_decoder(coding)
     # Only encodings decoded here, with the cap, are asked for.
     assert {c.strip() for c in ACCEPT_ENCODING.split(",")} == {"gzip", "deflate"}
+
+
+@given(
+    data=st.binary(max_size=3000),
+    codings=st.lists(st.sampled_from(["gzip", "deflate", "identity"]), min_size=1, max_size=3),
+    size=st.integers(1, 500),
+    budget=st.integers(1, 4000),
+)
+@settings(max_examples=200, deadline=None)
+def test_stacked_codings_are_undone_in_reverse(
+    data: bytes, codings: list[str], size: int, budget: int
+) -> None:
+    body = data
+    for coding in codings:
+        body = body if coding == "identity" else encode(body, coding)
+    answer, _ = response(body, ", ".join(codings), size)
+    assert trio.run(read_capped, answer, budget) == (data[:budget], len(data) < budget)
+
+
+def test_a_bomb_coded_twice_costs_about_the_budget() -> None:
+    bomb = gzip.compress(gzip.compress(bytes(300_000_000), compresslevel=9), compresslevel=9)
+    assert len(bomb) < 2000
+    answer, _ = response(bomb, "gzip, gzip")
+    tracemalloc.start()
+    try:
+        body, complete = trio.run(read_capped, answer, 5_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (len(body), complete) == (5_000_000, False)
+    assert peak < 20_000_000, peak  # httpx's decoders: 602 MB for this body
 
 
 def test_a_decompression_bomb_costs_about_the_budget_and_stops_reading() -> None:
@@ -88,12 +119,12 @@ def test_a_decompression_bomb_costs_about_the_budget_and_stops_reading() -> None
     assert stream.sent <= 65536  # the first network read already held more than the budget
 
 
-def test_a_truncated_gzip_body_gives_what_it_has() -> None:
+def test_a_truncated_gzip_body_gives_what_it_has_and_is_not_complete() -> None:
     data = b"<title>Story</title>" + bytes(range(256)) * 200
     whole = gzip.compress(data)
     answer, _ = response(whole[: len(whole) // 2], "gzip")
     body, complete = trio.run(read_capped, answer, 1_000_000)
-    assert complete
+    assert not complete  # what the rest held is not known
     assert data.startswith(body)
     assert body.startswith(b"<title>Story</title>")
 
