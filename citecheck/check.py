@@ -269,15 +269,20 @@ class Run:
         import trio
 
         from citecheck.fetch import Fetcher, make_client
+        from citecheck.gate import Gate, per_group, total
 
         async with make_client(self.settings, transport=transport) as client:
             fetcher = Fetcher(client, self.settings, paywalled=self.paywalled)
             async with trio.open_nursery() as nursery:
+
+                async def fetch(target: Target, want_page: bool) -> None:
+                    await self.fetch_one(fetcher, target, want_page, (target.key, want_page))
+
+                gate = Gate(nursery, fetch, per_group(self.settings), total(self.settings))
                 wanted = early
                 while True:
                     for target, want_page in wanted:
-                        key = (target.key, want_page)
-                        nursery.start_soon(self.fetch_one, fetcher, target, want_page, key)
+                        gate.start(target, want_page)
                     event = await trio.to_thread.run_sync(next, extracted, None)
                     if event is None:
                         break
