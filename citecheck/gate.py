@@ -28,8 +28,7 @@ Fetch = Callable[[Target, bool], Awaitable[None]]
 def per_group(settings: FetchSettings) -> int:
     """The most tasks of one group worth running at once: the most requests the fetcher lets
     one host group have in flight, by `--host-concurrency` or any host settings."""
-    configured = [host.concurrency for host in settings.hosts if host.concurrency is not None]
-    return max(settings.host_concurrency, *configured, 1)
+    return settings.most_per_host()
 
 
 def total(settings: FetchSettings) -> int:

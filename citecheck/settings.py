@@ -179,6 +179,12 @@ class FetchSettings:
     hosts: tuple[HostSettings, ...] = ()
     """Settings for some hosts and their subdomains; the most specific pattern applies."""
 
+    def most_per_host(self) -> int:
+        """The most requests one host may have in flight at once: `host_concurrency`, or a
+        host settings table's `concurrency` when larger."""
+        configured = [host.concurrency for host in self.hosts if host.concurrency is not None]
+        return max(self.host_concurrency, *configured, 1)
+
     def user_agent_for(self, host: str) -> str:
         """The User-Agent for `host`: that of the most specific pattern matching it among the
         `host_user_agents` pairs and the `hosts` that set one (on equal patterns, the pair),

@@ -63,9 +63,9 @@ class CoreStream(httpx.AsyncByteStream):
             await close()
 
 
-def _origin_budget(settings: FetchSettings) -> int:
-    """How many origins may keep idle connections: what the open-file limit leaves after the
-    connections in use, spread over each origin's share."""
+def _idle_budget(settings: FetchSettings) -> int:
+    """How many idle connections may be kept, over all origins: what the open-file limit leaves
+    after the connections in use (and some for everything else), at most `MAX_IDLE`."""
     soft = 1024
     try:
         import resource
@@ -74,13 +74,12 @@ def _origin_budget(settings: FetchSettings) -> int:
         soft = 65536 if limit == resource.RLIM_INFINITY else limit
     except (ImportError, OSError, ValueError):
         pass  # not a POSIX system: assume the common default
-    spare = max(soft - 64 - settings.max_concurrency, 64)
-    return max(8, min(1024, spare // max(settings.host_concurrency, 1)))
+    return max(8, min(MAX_IDLE, soft - 64 - settings.max_concurrency))
 
 
-def _most_per_host(settings: FetchSettings) -> int:
-    """The most requests one host may have in flight at once, host settings included."""
-    return max([settings.host_concurrency, *(host.concurrency or 0 for host in settings.hosts)])
+MAX_IDLE = 2048
+"""The most idle connections kept, whatever the open-file limit: each holds a socket and, for
+HTTPS, its TLS state; a connection idle for `keepalive_expiry` (30 s) is closed anyway."""
 
 
 class PoolTransport(httpx.AsyncBaseTransport):
@@ -106,8 +105,8 @@ class PoolTransport(httpx.AsyncBaseTransport):
                 connect_to=settings.connect_to, allow_private=settings.allow_private
             ),
             context=context if context is not None else ssl_context(settings.cacerts),
-            keep_per_origin=min(_most_per_host(settings), settings.max_concurrency),
-            max_origins=_origin_budget(settings),
+            keep_per_origin=min(settings.most_per_host(), settings.max_concurrency),
+            max_idle=_idle_budget(settings),
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

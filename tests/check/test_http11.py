@@ -6,9 +6,9 @@ answers are outcomes, and what `AsyncClient.send` did for us still happens."""
 from __future__ import annotations
 
 import pytest
-from fakeweb import FakeWeb, Loopback, fetcher_for, page
+from fakeweb import FakeWeb, Loopback, fetcher_for, page, transport_for
 
-from citecheck.fetch import Fetched
+from citecheck.fetch import Fetched, Fetcher, make_client
 from citecheck.model import Target
 from citecheck.settings import FetchSettings
 from citecheck.targets import normalise
@@ -33,6 +33,31 @@ async def test_a_connection_is_reused_for_answers_read_to_the_end(
             outcome = (await fetcher.fetch(target(f"{scheme}://news.example{path}"))).outcome
             assert outcome.status == "ok"
     assert len(loopback.connected) == 1
+
+
+@pytest.mark.trio
+async def test_idle_connections_are_kept_up_to_a_number_over_all_origins(web: FakeWeb) -> None:
+    """The pool keeps at most `max_idle` idle connections in all, closing those of the origins
+    unused for longest; the others are reused."""
+    hosts = ["news.example", "shop.example", "paper.example", "other.example", "cdn.example"]
+    for host in hosts:
+        web.route(host, "/", page(host))
+    loopback = Loopback(web)
+    transport = transport_for(web, FetchSettings(retries=0, timeout=5.0), loopback=loopback)
+    connections = transport.connections
+    connections._max_idle = 3
+    async with make_client(FetchSettings(), transport=transport) as client:
+        fetcher = Fetcher(client, FetchSettings(retries=0, timeout=5.0))
+        for host in hosts:
+            assert (await fetcher.fetch(target(f"http://{host}/"))).outcome.status == "ok"
+        assert connections._idle == 3
+        assert sum(len(pool.idle) for pool in connections._origins.values()) == 3
+        assert len(loopback.connected) == 5
+        # The three most recent hosts reuse their connections; the first two connect again.
+        for host in [*hosts[2:], *hosts[:2]]:
+            assert (await fetcher.fetch(target(f"http://{host}/"))).outcome.status == "ok"
+        assert len(loopback.connected) == 7
+        assert connections._idle == 3
 
 
 @pytest.mark.trio
