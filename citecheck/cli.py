@@ -15,7 +15,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from citecheck._version import __version__
 
@@ -339,7 +339,7 @@ def output(
     if options.format == "json":
         from citecheck.report import json as json_report
 
-        _write(json_report.render_bytes(report, prepared), options.output)
+        _write(json_report.chunks(report, prepared), options.output)
         return
     from citecheck.report import table
 
@@ -351,16 +351,25 @@ def output(
     Console(highlight=False).print(table.renderable(report))
 
 
-def _write(text: str | bytes, path: str | None) -> None:
-    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+def _write(text: str | bytes | Iterable[bytes], path: str | None) -> None:
+    """Write a report to `path` (standard output for None or "-"); given in pieces, it is
+    written piece by piece (`json.chunks`)."""
+    if isinstance(text, str):
+        pieces: Iterable[bytes] = (text.encode("utf-8", "surrogatepass"),)
+    elif isinstance(text, bytes):
+        pieces = (text,)
+    else:
+        pieces = text
     if path is None or path == "-":
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
         sys.stdout.buffer.flush()
         return
     try:
         with open(path, "wb") as handle:
-            handle.write(data)
+            for piece in pieces:
+                handle.write(piece)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -65,7 +65,7 @@ def write_check(
             if name == "json":
                 from citecheck.report import json as json_report
 
-                _write(json_report.render_bytes(report), path)
+                _write(json_report.chunks(report), path)
             else:
                 _write(render(name, report, fail_on), path)
         except UsageError as error:

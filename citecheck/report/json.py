@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from citecheck._version import __version__
@@ -190,6 +191,18 @@ def to_object(
     report: ExtractReport | CheckReport, prepared: Prepared | None = None
 ) -> dict[str, Any]:
     """The report as plain JSON-able data (with the citation objects `prepared` made)."""
+    return _object(report, list(_citations(report, prepared)))
+
+
+def _citations(
+    report: ExtractReport | CheckReport, prepared: Prepared | None
+) -> Iterator[dict[str, Any]]:
+    if isinstance(report, CheckReport):
+        return (check_object(c, prepared) for c in report.checks)
+    return (citation_object(c) for c in report.citations)
+
+
+def _object(report: ExtractReport | CheckReport, citations: object) -> dict[str, Any]:
     if isinstance(report, CheckReport):
         return {
             "schema_version": SCHEMA_VERSION,
@@ -200,14 +213,14 @@ def to_object(
             "cached": report.cached,
             "summary": status_counts(report),
             "documents": _documents(report),
-            "citations": [check_object(c, prepared) for c in report.checks],
+            "citations": citations,
             "problems": _problems(report),
         }
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "citecheck", "version": __version__},
         "documents": _documents(report),
-        "citations": [citation_object(c) for c in report.citations],
+        "citations": citations,
         "problems": _problems(report),
     }
 
@@ -238,6 +251,26 @@ def render(report: ExtractReport | CheckReport) -> str:
 def render_bytes(report: ExtractReport | CheckReport, prepared: Prepared | None = None) -> bytes:
     """`render` encoded as UTF-8, without making the text first (megabytes for a large run)."""
     return dumps_bytes(to_object(report, prepared))
+
+
+def chunks(
+    report: ExtractReport | CheckReport, prepared: Prepared | None = None
+) -> Iterator[bytes]:
+    """`render_bytes(report, prepared)` in pieces, one citation at a time, so that a large run
+    never holds the whole document (nor every citation's JSON object) at once: at 100,000
+    links the document is 172 MB, and making it whole took the parent process from 280 MB to
+    680 MB. The bytes are the same (a test compares them)."""
+    marker = f"citecheck-citations-{uuid.uuid4().hex}"
+    whole = dumps_bytes(_object(report, marker))
+    head, tail = whole.split(b'"citations": "' + marker.encode("ascii") + b'"', 1)
+    yield head + b'"citations": '
+    first = True
+    for item in _citations(report, prepared):
+        text = dumps_bytes(item)[:-1].replace(b"\n", b"\n    ")
+        yield (b"[\n    " if first else b",\n    ") + text
+        first = False
+    yield b"[]" if first else b"\n  ]"
+    yield tail
 
 
 def dumps(value: Any) -> str:

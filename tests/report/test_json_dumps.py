@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,3 +42,30 @@ def test_dumps_bytes_is_the_same_text_in_utf8_and_loads_back(value: Any) -> None
     else:
         assert b"\\ud800" in data
         data.decode("utf-8")  # valid UTF-8 throughout
+
+
+def _reports() -> list[Any]:
+    sys.path.insert(0, str(Path(__file__).parent))  # the hand-built reports, `reports.py`
+    from reports import hostile, sample
+
+    from citecheck.model import CheckReport, ExtractReport
+
+    check = sample()
+    return [
+        check,
+        hostile(),
+        CheckReport(documents=check.documents),  # no citations: "citations": []
+        ExtractReport(documents=check.documents, citations=tuple(c.citation for c in check.checks)),
+        ExtractReport(),
+    ]
+
+
+@pytest.mark.parametrize("n", range(5))
+def test_the_report_written_in_pieces_is_the_report_written_whole(n: int) -> None:
+    from citecheck.report.json import chunks, render_bytes
+
+    report = _reports()[n]
+    pieces = list(chunks(report))
+    assert b"".join(pieces) == render_bytes(report)
+    citations = len(json.loads(b"".join(pieces))["citations"])
+    assert len(pieces) == 3 + citations  # one piece a citation: never the whole list at once
