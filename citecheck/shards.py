@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
@@ -104,7 +106,14 @@ class Shards:
             settings = replace(self._settings, max_concurrency=share)
             process = context.Process(
                 target=_work,
-                args=(inbox_read, outbox_write, settings, self._transport, self._paywalled),
+                args=(
+                    inbox_read,
+                    outbox_write,
+                    settings,
+                    self._transport,
+                    self._paywalled,
+                    os.getpid(),
+                ),
                 daemon=True,
             )
             process.start()
@@ -198,12 +207,39 @@ def _work(
     settings: FetchSettings,
     transport: httpx.AsyncBaseTransport | None,
     paywalled: Callable[[str], bool],
+    parent: int,
 ) -> None:
     """A worker: fetch what comes in, send back (key, result) lists, then None."""
+    _exit_with(parent)
     import trio
 
     trio.run(_serve, inbox, outbox, settings, transport, paywalled)
     outbox.send(None)
+
+
+_ORPHAN_POLL = 0.1
+"""Seconds between a worker's looks at whether the process that forked it is still there."""
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker as soon as `parent` (the process that forked it) is gone.
+
+    A parent killed with SIGKILL closes nothing on its way out, and the pipes would not tell the
+    worker anyway: a forked worker holds both ends of its own pipes (and its siblings hold the
+    parent's ends of the earlier workers' pipes), so its `recv` never sees the end of the input,
+    nor its `send` a broken pipe. Left alone, it would finish its links for nobody and then wait
+    for more forever. An orphan is handed to another process (init or a subreaper), so its
+    parent's pid changes: a thread looks every `_ORPHAN_POLL` seconds and leaves with
+    `os._exit`, which needs nothing of the trio loop (a worker blocked writing to a full pipe
+    still leaves); the worker has nothing to flush, its results had nowhere to go.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_ORPHAN_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="citecheck-orphan-watch", daemon=True).start()
 
 
 async def _serve(
@@ -216,6 +252,7 @@ async def _serve(
     import trio
 
     from citecheck.fetch import Fetcher, make_client
+    from citecheck.gate import Gate, per_group, total
 
     done: list[tuple[Key, Fetched]] = []
 
@@ -229,20 +266,23 @@ async def _serve(
                 done.clear()
                 outbox.send(batch)
 
-    async def one(fetcher: Fetcher, target: Target, want_page: bool) -> None:
-        done.append(((target.key, want_page), await fetcher.fetch(target, want_page=want_page)))
-
     async with make_client(settings, transport=transport) as client:
         fetcher = Fetcher(client, settings, paywalled=paywalled)
+
+        async def one(target: Target, want_page: bool) -> None:
+            fetched = await fetcher.fetch(target, want_page=want_page)
+            done.append(((target.key, want_page), fetched))
+
         async with trio.open_nursery() as outer:
             outer.start_soon(send_done)
             async with trio.open_nursery() as nursery:
+                gate = Gate(nursery, one, per_group(settings), total(settings))
                 while True:
                     jobs = await trio.to_thread.run_sync(inbox.recv)
                     if jobs is None:
                         break
                     for target, want_page in jobs:
-                        nursery.start_soon(one, fetcher, target, want_page)
+                        gate.start(target, want_page)
             outer.cancel_scope.cancel()
     if done:
         outbox.send(done)
