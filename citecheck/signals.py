@@ -83,10 +83,15 @@ _HOME_PATH = re.compile(
     r"[a-z]{2}(?:[-_][a-z]{2,4})?/?)?$",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]\s*>", re.IGNORECASE | re.DOTALL)
+# Elements are found as `finditer` of `open(.*?)close` would find them, but one element at a
+# time (`_contents`, `_without_scripts`): those regular expressions search again to the end of
+# the page from every opening that is never closed, which is quadratic (minutes for 200,000
+# characters of `<h1>` or `<script`).
+_TITLE = (re.compile(r"<title[^>]*>", re.IGNORECASE), re.compile(r"</title\s*>", re.IGNORECASE))
+_HEADING = (re.compile(r"<h[12][^>]*>", re.IGNORECASE), re.compile(r"</h[12]\s*>", re.IGNORECASE))
 _TAG = re.compile(r"<[^>]*>")
-_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT = re.compile(r"<(?:(?P<script>script)|(?P<style>style))\b", re.IGNORECASE)
+_SCRIPT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 _SPACE = re.compile(r"\s+")
 
 SHORT_PAGE = 3000
@@ -96,13 +101,19 @@ SHORT_PAGE = 3000
 def is_home(url: str) -> bool:
     """Whether `url` is a site's home page (`/`, `/index.html`, `/en/`, `/zh-hant/`) without a
     query that names something."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: no URL, so no home page
+        return False
     return bool(_HOME_PATH.match(parts.path)) and not parts.query
 
 
 def not_found_path(url: str) -> bool:
     """Whether `url`'s path is a not-found page (`/404`, `/not-found`, `/error/404.html`)."""
-    return bool(_NOT_FOUND_PATH.search(urlsplit(url).path))
+    try:
+        return bool(_NOT_FOUND_PATH.search(urlsplit(url).path))
+    except ValueError:  # not a URL
+        return False
 
 
 def soft_404(start_url: str, final_url: str, redirected: bool, page: str | None) -> str | None:
@@ -120,18 +131,55 @@ def soft_404(start_url: str, final_url: str, redirected: bool, page: str | None)
 
 
 def _visible(fragment: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    # No tag starts after the last `>`: past it `<[^>]*>` would scan to the end from every `<`.
+    last = fragment.rfind(">") + 1
+    stripped = _TAG.sub(" ", fragment[:last]) + fragment[last:]
+    return _SPACE.sub(" ", html.unescape(stripped)).strip()
+
+
+def _contents(page: str, tags: tuple[re.Pattern[str], re.Pattern[str]]) -> list[str]:
+    """What lies between each opening tag and the closing tag after it, in order."""
+    opening, closing = tags
+    page = page[: page.rfind(">") + 1]  # tags end at a `>`; after the last, `[^>]*` cannot
+    found: list[str] = []
+    position = 0
+    while (start := opening.search(page, position)) is not None:
+        end = closing.search(page, start.end())
+        if end is None:  # nor is any later opening closed
+            break
+        found.append(page[start.end() : end.start()])
+        position = end.end()
+    return found
+
+
+def _without_scripts(page: str) -> str:
+    """`page` with each `<script>` and `<style>` element (to its closing tag) made a space; one
+    never closed stays as it is."""
+    pieces: list[str] = []
+    kept = 0  # `page[kept:]` is still to be copied
+    position = 0
+    unclosed: set[str] = set()  # no closing tag of these after `position`
+    while len(unclosed) < len(_SCRIPT_END) and (start := _SCRIPT.search(page, position)):
+        name = start.lastgroup or ""  # not the text: `ſcript` matches too, ignoring case
+        end = None if name in unclosed else _SCRIPT_END[name].search(page, start.end())
+        if end is None:
+            unclosed.add(name)
+            position = start.end()
+            continue
+        pieces += [page[kept : start.start()], " "]
+        kept = position = end.end()
+    pieces.append(page[kept:])
+    return "".join(pieces)
 
 
 def not_found_text(page: str) -> str | None:
     """The title, heading or short page text of `page` that says "not found", or None."""
-    places = [m.group(1) for m in _TITLE.finditer(page[:200_000])]
-    places += [m.group(1) for m in _HEADING.finditer(page[:200_000])]
-    for place in places:
+    page = page[:200_000]
+    for place in _contents(page, _TITLE) + _contents(page, _HEADING):
         text = _visible(place)
         if _has_phrase(text):
             return text[:120]
-    body = _visible(_SCRIPT.sub(" ", page[:200_000]))
+    body = _visible(_without_scripts(page))
     if len(body) < SHORT_PAGE and _has_phrase(body):
         lowered = body.lower()
         for phrase in NOT_FOUND_PHRASES:

@@ -271,11 +271,12 @@ class _Reader:
         href = token.attrGet("href") if token.type == "link_open" else token.attrGet("src")
         title = token.attrGet("title")
         if token.markup == "autolink":
-            url_raw = content[start + 1 : end - 1]
-            written = url_raw
-            if str(href).startswith("mailto:") and not url_raw.lower().startswith("mailto:"):
-                written = "mailto:" + url_raw
+            written = content[start + 1 : end - 1]
             url_start = mapping(start + 1)
+            # As written: markdown-it's content has U+FFFD for each NUL of the document.
+            url_raw = self.context.document.text[url_start : url_start + len(written)]
+            if str(href).startswith("mailto:") and not written.lower().startswith("mailto:"):
+                written = "mailto:" + written
             self._keep(
                 make_link(
                     self.context,
@@ -309,8 +310,8 @@ class _Reader:
                 url_raw, written, url_span = str(href), str(href), None
             else:
                 raw_start, raw_end, written = located
-                url_raw = content[raw_start:raw_end]
-                doc_start = mapping(raw_start)
+                doc_start = mapping(raw_start)  # as written, NULs and all (see autolinks)
+                url_raw = self.context.document.text[doc_start : doc_start + raw_end - raw_start]
                 url_span = self.context.span(doc_start, doc_start + len(url_raw))
         self._keep(
             make_link(

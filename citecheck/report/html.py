@@ -3,9 +3,9 @@
 No external CSS, scripts, fonts or images, and no JavaScript at all: a strict Content Security
 Policy in the page forbids anything but its own inline style, so that even text an article
 managed to inject could not run. Everything that comes from an article or a page (titles, URLs,
-the article's text, details, evidence) is untrusted: it is cleaned of control characters and
-bidirectional overrides, capped at `MAX_CHARS`, and escaped. Only `http:` and `https:` URLs
-become links; any other (`javascript:`, `data:`, ...) is shown as text.
+the article's text, details, evidence) is untrusted: it is cleaned of control characters,
+bidirectional overrides and lone surrogates, capped at `MAX_CHARS`, and escaped. Only `http:`
+and `https:` URLs become links; any other (`javascript:`, `data:`, ...) is shown as text.
 
 A summary comes first (the summary line, a chip per status, the findings by level, the offline
 banner), then one section per document with a card per citation in document order. A card's
@@ -40,7 +40,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 (but tab and line breaks), DEL, C1
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi marks, embeddings, overrides
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides
+    "\ud800-\udfff]"  # lone surrogates (a file name that is not UTF-8): no UTF-8 page holds one
 )
 _SPACES = re.compile("[\t\n\r\u2028\u2029]+")
 _WEB = re.compile("https?://[^\\s]", re.IGNORECASE)

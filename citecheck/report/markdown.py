@@ -142,8 +142,8 @@ def render(report: CheckReport, *, fail_on: frozenset[str] = DEFAULT_FAIL_ON) ->
     lines = ["## citecheck", "", escape(check_summary(report), limit=None), ""]
     if report.offline:
         lines += ["**Offline**: no host could be reached; the links were not checked.", ""]
-    for note in report.notes:
-        lines += [f"> {escape(note)}", ""]
+    for note in report.notes:  # (leading spaces would make an indented code block)
+        lines += [f"> {escape(note).lstrip()}", ""]
     counts = [[escape(status), str(count)] for status, count in status_counts(report).items()]
     unchecked = sum(1 for check in report.checks if check.outcome is None)
     if unchecked:

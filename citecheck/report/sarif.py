@@ -351,7 +351,7 @@ def plain(text: str, limit: int) -> str:
     """Untrusted text made safe to show: control, bidi and invisible characters as visible
     escapes (`\\x1b`, `\\u202e`), line breaks as `\\n`, lone surrogates as U+FFFD, at most
     `limit` characters."""
-    safe = _SURROGATE.sub("\ufffd", terminal_safe(text))
+    safe = terminal_safe(_SURROGATE.sub("\ufffd", text))
     safe = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", safe)
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
