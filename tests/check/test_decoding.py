@@ -34,6 +34,16 @@ def response(body: bytes, coding: str | None, size: int = 65536) -> tuple[httpx.
     return httpx.Response(200, headers=headers, stream=stream), stream
 
 
+def read_traced(answer: httpx.Response, budget: int) -> tuple[bytes, bool, int]:
+    """`read_capped`, and the peak of what Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        body, complete = trio.run(read_capped, answer, budget)
+        return body, complete, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def encode(data: bytes, coding: str) -> bytes:
     if coding in ("gzip", "x-gzip"):
         return gzip.compress(data)
@@ -93,12 +103,7 @@ def test_a_bomb_coded_twice_costs_about_the_budget() -> None:
     bomb = gzip.compress(gzip.compress(bytes(300_000_000), compresslevel=9), compresslevel=9)
     assert len(bomb) < 2000
     answer, _ = response(bomb, "gzip, gzip")
-    tracemalloc.start()
-    try:
-        body, complete = trio.run(read_capped, answer, 5_000_000)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    body, complete, peak = read_traced(answer, 5_000_000)
     assert (len(body), complete) == (5_000_000, False)
     assert peak < 20_000_000, peak  # httpx's decoders: 602 MB for this body
 
@@ -106,12 +111,7 @@ def test_a_bomb_coded_twice_costs_about_the_budget() -> None:
 def test_a_decompression_bomb_costs_about_the_budget_and_stops_reading() -> None:
     bomb = gzip.compress(bytes(300_000_000), compresslevel=9)  # ~290 KB of 300 MB of zeros
     answer, stream = response(bomb, "gzip")
-    tracemalloc.start()
-    try:
-        body, complete = trio.run(read_capped, answer, 5_000_000)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    body, complete, peak = read_traced(answer, 5_000_000)
     assert (len(body), complete) == (5_000_000, False)
     # Uncapped, one 64 KB read makes about 64 MB (httpx's decoder: measured 64-70 MB); capped,
     # the budget plus its join (measured ~10.5 MB).

@@ -193,6 +193,22 @@ async def test_a_429_storm_ends_rate_limited_after_honouring_retry_after_up_to_6
     assert sum(waits) <= elapsed < sum(waits) + 4 * RATE
 
 
+async def all_at_once(
+    faults: Faults, host: str, urls: int, fetch_settings: FetchSettings
+) -> list[Outcome]:
+    """The outcomes of `http://HOST/0` … `/URLS-1`, all fetched at once by one fetcher."""
+    outcomes: list[Outcome] = []
+    async with faults.fetcher(fetch_settings) as fetcher:
+
+        async def one(n: int) -> None:
+            outcomes.append((await fetcher.fetch(target(f"http://{host}/{n}"))).outcome)
+
+        async with trio.open_nursery() as nursery:
+            for n in range(urls):
+                nursery.start_soon(one, n)
+    return outcomes
+
+
 @pytest.mark.trio
 @pytest.mark.parametrize(("retries", "wait"), [(2, 5), (0, 60)])
 async def test_many_urls_on_one_host_all_429_slow_the_host_and_the_run_ends(
@@ -204,18 +220,10 @@ async def test_many_urls_on_one_host_all_429_slow_the_host_and_the_run_ends(
         answering(lambda seen, n: answer(429, {"Retry-After": str(wait)})),
         clock=fast_clock.current_time,
     )
-    outcomes: list[Outcome] = []
     start = trio.current_time()
     with trio.fail_after(2000):  # virtual seconds: 40 s of wall time
         fetch_settings = settings(retries=retries, timeout=600, max_rate_limit_wait=600)
-        async with faults.fetcher(fetch_settings) as fetcher:
-
-            async def one(n: int) -> None:
-                outcomes.append((await fetcher.fetch(target(f"http://busy.example/{n}"))).outcome)
-
-            async with trio.open_nursery() as nursery:
-                for n in range(urls):
-                    nursery.start_soon(one, n)
+        outcomes = await all_at_once(faults, "busy.example", urls, fetch_settings)
     elapsed = trio.current_time() - start
     assert [o.status for o in outcomes] == ["rate-limited"] * urls
     assert {o.attempts for o in outcomes} == {retries + 1}
@@ -256,19 +264,10 @@ async def test_a_host_that_keeps_answering_429_costs_the_run_at_most_max_rate_li
         answering(lambda seen, n: answer(429, {"Retry-After": str(wait)})),
         clock=fast_clock.current_time,
     )
-    outcomes: list[Outcome] = []
     start = trio.current_time()
     with trio.fail_after(600):  # virtual seconds
         fetch_settings = settings(retries=3, timeout=600, max_rate_limit_wait=budget)
-        async with faults.fetcher(fetch_settings) as fetcher:
-
-            async def one(n: int) -> None:
-                url = f"http://stubborn.example/{n}"
-                outcomes.append((await fetcher.fetch(target(url))).outcome)
-
-            async with trio.open_nursery() as nursery:
-                for n in range(urls):
-                    nursery.start_soon(one, n)
+        outcomes = await all_at_once(faults, "stubborn.example", urls, fetch_settings)
     elapsed = trio.current_time() - start
     assert [o.status for o in outcomes] == ["rate-limited"] * urls
     not_asked = [o for o in outcomes if o.reason == "rate-limit-wait"]

@@ -19,7 +19,6 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))  # the shared strategies, `strategies.py`
+# The HTML report's parser and the tags it may hold, `tests/report/reports.py`.
+sys.path.insert(0, str(Path(__file__).parents[1] / "report"))
 import strategies as hostile_input
+from reports import ALLOWED_TAGS, Page
 
 from citecheck.model import CheckReport, DocumentSummary, ExtractReport
 from citecheck.policy import DEFAULT_FAIL_ON
@@ -226,25 +228,6 @@ def check_markdown(report: CheckReport, fail_on: frozenset[str]) -> None:
 
 
 # HTML -------------------------------------------------------------------------------------------
-
-ALLOWED_TAGS = {
-    "html", "head", "meta", "title", "style", "body", "main", "footer", "section", "article",
-    "header", "h1", "h2", "p", "ul", "li", "dl", "dt", "dd", "span", "strong", "blockquote",
-    "a", "br",
-}  # fmt: skip
-
-
-class Page(HTMLParser):
-    """Every start tag of a page, with its attributes."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
 
 
 def check_html(report: CheckReport, fail_on: frozenset[str]) -> None:

@@ -3,6 +3,8 @@ documents, and a report whose every untrusted string is hostile."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from citecheck.model import (
     CheckReport,
     Citation,
@@ -127,3 +129,34 @@ def hostile(
     return CheckReport(
         documents=(DocumentSummary(path, "markdown", "utf-8", 2),), checks=(dead, reference)
     )
+
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "main", "footer", "section", "article",
+    "header", "h1", "h2", "p", "ul", "li", "dl", "dt", "dd", "span", "strong", "blockquote",
+    "a", "br",
+}  # fmt: skip
+"""Every element the HTML report may contain."""
+
+
+class Page(HTMLParser):
+    """Every element and attribute of an HTML report, and its text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    def cards(self) -> list[str]:
+        return [attrs.get("class") or "" for attrs in self.all("article")]
