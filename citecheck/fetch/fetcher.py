@@ -132,7 +132,9 @@ class Fetcher:
         earlier: tuple[Outcome, policy.Answer | None] | None = None
         for attempt in range(retries + 1):
             outcome, answer = await self._attempt(target, want_page)
-            if outcome.reason == "rate-limit-wait" and earlier is not None:
+            if outcome.reason == "rate-limit-wait":  # not asked: nothing to wait for or retry
+                if earlier is None:
+                    return Fetched(replace(outcome, attempts=0))
                 # Asked before, and not again: what the host answered last is the verdict.
                 outcome, answer = earlier
                 outcome = replace(outcome, detail=outcome.detail + _NOT_AGAIN)

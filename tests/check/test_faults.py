@@ -274,6 +274,7 @@ async def test_a_host_that_keeps_answering_429_costs_the_run_at_most_max_rate_li
     asked = [o for o in outcomes if o.reason != "rate-limit-wait"]
     assert not_asked, "the links still waiting were not asked"
     assert all(o.http_status is None and "--max-rate-limit-wait 20" in o.detail for o in not_asked)
+    assert {o.attempts for o in not_asked} == {0}  # not asked, so neither retried nor waited for
     assert all(o.http_status == 429 and o.attempts >= 1 for o in asked)
     assert any("not asked again" in o.detail for o in asked)  # asked before the pauses ran out
     print(f"429 budget: {elapsed:.1f} s virtual, {server.count()} requests, {len(asked)} asked")
