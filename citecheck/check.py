@@ -269,7 +269,7 @@ class Run:
         import trio
 
         from citecheck.fetch import Fetcher, make_client
-        from citecheck.gate import Gate, per_group, total
+        from citecheck.gate import Gate
 
         async with make_client(self.settings, transport=transport) as client:
             fetcher = Fetcher(client, self.settings, paywalled=self.paywalled)
@@ -278,7 +278,7 @@ class Run:
                 async def fetch(target: Target, want_page: bool) -> None:
                     await self.fetch_one(fetcher, target, want_page, (target.key, want_page))
 
-                gate = Gate(nursery, fetch, per_group(self.settings), total(self.settings))
+                gate = Gate.of(nursery, fetch, self.settings)
                 wanted = early
                 while True:
                     for target, want_page in wanted:

@@ -25,12 +25,6 @@ Fetch = Callable[[Target, bool], Awaitable[None]]
 """Checks one target (and keeps its result)."""
 
 
-def per_group(settings: FetchSettings) -> int:
-    """The most tasks of one group worth running at once: the most requests the fetcher lets
-    one host group have in flight, by `--host-concurrency` or any host settings."""
-    return settings.most_per_host()
-
-
 def total(settings: FetchSettings) -> int:
     """The most tasks worth running at once: twice what may be in flight, so that the tasks
     waiting for a host's pacing or a retry's backoff leave the wire busy."""
@@ -40,6 +34,12 @@ def total(settings: FetchSettings) -> int:
 class Gate:
     """Starts `fetch` for targets in `nursery`, at most `per_group` of a group and `total` in
     all at a time."""
+
+    @classmethod
+    def of(cls, nursery: trio.Nursery, fetch: Fetch, settings: FetchSettings) -> Gate:
+        """The gate for a fetcher with `settings`: per group, the most requests the fetcher
+        lets one host group have in flight (`FetchSettings.most_per_host`); in all, `total`."""
+        return cls(nursery, fetch, settings.most_per_host(), total(settings))
 
     def __init__(self, nursery: trio.Nursery, fetch: Fetch, per_group: int, total: int) -> None:
         self._nursery = nursery

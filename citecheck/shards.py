@@ -252,7 +252,7 @@ async def _serve(
     import trio
 
     from citecheck.fetch import Fetcher, make_client
-    from citecheck.gate import Gate, per_group, total
+    from citecheck.gate import Gate
 
     done: list[tuple[Key, Fetched]] = []
 
@@ -276,7 +276,7 @@ async def _serve(
         async with trio.open_nursery() as outer:
             outer.start_soon(send_done)
             async with trio.open_nursery() as nursery:
-                gate = Gate(nursery, one, per_group(settings), total(settings))
+                gate = Gate.of(nursery, one, settings)
                 while True:
                     jobs = await trio.to_thread.run_sync(inbox.recv)
                     if jobs is None:

@@ -7,7 +7,7 @@ import pytest
 import trio
 import trio.testing
 
-from citecheck.gate import Gate, per_group, total
+from citecheck.gate import Gate, total
 from citecheck.model import Target
 from citecheck.settings import FetchSettings, HostSettings
 from citecheck.targets import normalise
@@ -40,7 +40,8 @@ async def test_a_groups_backlog_waits_in_its_queue_and_others_go_ahead(
 
     start = trio.current_time()
     async with trio.open_nursery() as nursery:
-        gate = Gate(nursery, fetch, 3, 100)
+        # 3 a group (--host-concurrency), 100 in all (twice --max-concurrency)
+        gate = Gate.of(nursery, fetch, FetchSettings(host_concurrency=3, max_concurrency=50))
         for n in range(60):
             gate.start(target(f"https://www.slow.example/{n}"), False)
         for n in range(6):
@@ -55,12 +56,12 @@ async def test_a_groups_backlog_waits_in_its_queue_and_others_go_ahead(
     assert max(slow) == pytest.approx(200.0)  # 60 links, 3 at a time, 10 s each
 
 
-def test_per_group_is_the_most_a_group_may_have_in_flight() -> None:
-    assert per_group(FetchSettings(host_concurrency=8)) == 8
+def test_a_group_gets_the_most_it_may_have_in_flight() -> None:
+    assert FetchSettings(host_concurrency=8).most_per_host() == 8
     wider = HostSettings(pattern="wire.example", concurrency=32)
     narrower = HostSettings(pattern="slow.example", concurrency=1)
-    assert per_group(FetchSettings(host_concurrency=8, hosts=(wider, narrower))) == 32
-    assert per_group(FetchSettings(host_concurrency=4, hosts=(narrower,))) == 4
+    assert FetchSettings(host_concurrency=8, hosts=(wider, narrower)).most_per_host() == 32
+    assert FetchSettings(host_concurrency=4, hosts=(narrower,)).most_per_host() == 4
 
 
 @pytest.mark.trio
