@@ -35,7 +35,7 @@ from citecheck.passes import Done, Event, Links, events, warm
 from citecheck.plans import Plan, plan, shown
 from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
-from citecheck.shards import Shards, can_fork
+from citecheck.shards import Shards, can_fork, processes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,10 +84,10 @@ def check_paths(
 ) -> CheckReport:
     """Read the inputs, extract their citations as `extract` does, and check every link.
 
-    `transport` replaces the network (tests); `jobs` is how many processes work (the number of
-    CPUs by default): this one checks and, when there is enough text, `jobs - 1` extract.
-    `workers` is how many processes check links, each with its own host groups (`shards.py`;
-    the number of CPUs by default, one when `transport` is given). With `archive`, the best
+    `transport` replaces the network (tests). `workers` is how many forked processes check
+    links, each with its own host groups (`shards.py`), and `jobs` how many extract documents,
+    this one included (`processes` gives the defaults). With `transport` and one worker (or no
+    `workers`), this process checks the links itself, after extracting. With `archive`, the best
     archived copy of every requested source is looked up once the links are checked
     (`archiving.py`). With `cache`, fresh results of earlier runs are used instead of
     requests, and a dead link is held back as `failing` until its history confirms it
@@ -117,9 +117,8 @@ def check_paths(
         changed_since=changed_since,
         exclude_paths=path_exclusions(exclude_paths, exclude_path_globs),
     )
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers is None:
-        workers = 1 if transport is not None else (os.cpu_count() or 1)
+    in_process = transport is not None and (workers is None or workers == 1)
+    workers, jobs = processes(os.cpu_count() or 1, workers, jobs, in_process=in_process)
     run = Run(settings, extraction, exclusions, check_fragments, progress, idle)
     run.resolve_options = resolve
     run.verify_options = verify
@@ -127,7 +126,7 @@ def check_paths(
         run.open_cache(cache)
         documents = collected.documents
         stored = run.cache.stored(documents, extraction) if run.cache is not None else {}
-        if workers > 1 and settings.max_concurrency > 1 and can_fork():
+        if not in_process and settings.max_concurrency > 1 and can_fork():
             # The checking workers are forked first, while this process has no other threads
             # (and no open cache: an SQLite connection must not cross a fork). They import the
             # HTTP stack while this one reads; a rerun whose documents are all in the cache

@@ -81,6 +81,8 @@ def duration(text: str) -> float:
 def ttl(values: list[str]) -> dict[str, float]:
     """`--cache-ttl` values as seconds by status (or `archive`, `resolved`, `unresolved`, `page`:
     every key of `DEFAULT_TTL`; `unavailable` is none, since such a search is never kept)."""
+    if not values:
+        return {}  # (without importing the cache, which a run with `--no-cache` never needs)
     from citecheck.cache import DEFAULT_TTL
     from citecheck.model import STATUSES
 
@@ -117,6 +119,17 @@ def cache_options(options: argparse.Namespace) -> CacheOptions | None:
     from citecheck.caching import CacheOptions
 
     return CacheOptions(directory(options.cache_dir), lifetimes, rule)
+
+
+def cache_errors(options: CacheOptions | None) -> tuple[type[Exception], ...]:
+    """The exceptions a run with the cache `options` may raise for its cache: none without one,
+    so that the cache's modules are not imported for nothing (a cold `--no-cache` run starts
+    its checking worker sooner)."""
+    if options is None:
+        return ()
+    from citecheck.cache import CacheError
+
+    return (CacheError,)
 
 
 def add_command(commands: Any) -> None:

@@ -202,15 +202,16 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_count(1),
         metavar="N",
-        help="processes at work: one checks links, the others extract documents "
-        "(default: the number of CPUs)",
+        help="processes that extract documents, this one included "
+        "(default: the CPUs the --workers leave, at least 1)",
     )
     add(
         "--workers",
         type=_count(1),
         metavar="N",
-        help="processes that check links, each with its own hosts (grouped by registrable "
-        "domain); --max-concurrency is divided among them (default: the number of CPUs)",
+        help="processes that check links while this one extracts, each with its own hosts "
+        "(grouped by registrable domain); --max-concurrency is divided among them "
+        "(default: half the CPUs, at least 1)",
     )
     add(
         "--progress",
@@ -333,10 +334,10 @@ def check_report(options: argparse.Namespace, prepared: Prepared | None = None) 
     path_regexes, path_globs = path_excludes(options)
     extraction = _extraction(options)
     from citecheck import cli_archive, cli_cache, cli_resolve
-    from citecheck.cache import CacheError
     from citecheck.check import check_paths
 
     cache = cli_cache.cache_options(options)
+    input_errors: tuple[type[Exception], ...] = (InputError, *cli_cache.cache_errors(cache))
     archive = cli_archive.archive_options(options)
     resolve = cli_resolve.resolve_options(options)
     verify = cli_resolve.verify_options(options)
@@ -373,7 +374,7 @@ def check_report(options: argparse.Namespace, prepared: Prepared | None = None) 
                 verify=verify,
                 changed_since=options.changed_since,
             )
-        except (InputError, CacheError) as error:
+        except input_errors as error:
             raise UsageError(str(error)) from None
         except cassette_errors as error:
             raise UsageError(f"--record: {error}") from None

@@ -20,7 +20,6 @@ import functools
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,6 +247,8 @@ def _from_environment(option: Option, text: str) -> object:
 def _items(text: str, where: str) -> list[str]:
     """A list from one variable: a TOML array (`["a", "b"]`), else one item per line."""
     if text.lstrip().startswith("["):
+        import tomllib
+
         try:
             items = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError as error:

@@ -138,8 +138,8 @@ def events(
     skip: Container[int] = (),
 ) -> tuple[Iterator[Event], Callable[[], None]]:
     """The extraction events of the documents (see the module's docstring) but those whose
-    index is in `skip`, and how to stop the workers (if any). `jobs` counts this process, which
-    checks: `jobs - 1` extract."""
+    index is in `skip`, and how to stop the workers (if any). `jobs` counts this process:
+    `jobs - 1` workers extract beside it."""
     indexes = [i for i in range(len(documents)) if i not in skip]
     tasks = [(step, indexes[n]) for step, n in order([len(documents[i].text) for i in indexes])]
     total = sum(len(documents[i].text) for i in indexes)
@@ -149,7 +149,7 @@ def events(
         return (passes(task) for task in tasks), lambda: None
     global _WORKER
     _WORKER = _Passes(documents, options)
-    # This process, which checks, is one of the `jobs`: on two cores, two extracting workers
-    # took CPU from the checker, which is the longer job (measured on the benchmark).
+    # This process is one of the `jobs` (`shards.processes` leaves the checking workers their
+    # CPUs: on two cores, extracting workers took CPU from the checker, the longer job).
     pool = multiprocessing.get_context("fork").Pool(min(jobs - 1, len(indexes)))
     return pool.imap(_in_worker, tasks), pool.terminate

@@ -49,6 +49,26 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def processes(
+    cpus: int, workers: int | None, jobs: int | None, *, in_process: bool = False
+) -> tuple[int, int]:
+    """How many processes check links and how many extract documents (the calling process
+    included), given the CPUs and what was asked (None: the default).
+
+    By default the checking workers get half the CPUs (at least one) and extraction the rest
+    (at least this process). On the loopback benchmark's two cores, one checking worker beside
+    this process extracting beat two checkers and an extracting worker by 10-15 % on every
+    corpus (BENCHMARKS.md, round 8): a checker handles about 1,800 requests a second, each
+    more process adds its imports and pipes, and on two cores they took CPU from the checker.
+    `in_process` (links checked in this process, after extracting) leaves extraction all but
+    one CPU."""
+    if workers is None:
+        workers = 1 if in_process else max(1, cpus // 2)
+    if jobs is None:
+        jobs = max(1, cpus - (0 if in_process else workers))
+    return workers, jobs
+
+
 def split(total: int, parts: int) -> list[int]:
     """`total` divided into `parts` whole shares, each at least 1, the larger ones first."""
     base, extra = divmod(total, parts)

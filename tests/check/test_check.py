@@ -311,3 +311,26 @@ def test_checking_workers_keep_the_per_host_limit(web: FakeWeb, tmp_path: Path) 
     assert {c.outcome.status for c in report.checks if c.outcome} == {"ok"}
     assert most == dict.fromkeys(hosts, 1)
     assert len(web.seen) == 20
+
+
+def test_one_checking_worker_is_still_forked_so_that_this_process_extracts_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a transport (the command line), `--workers 1` means one forked checker beside
+    # this process, which extracts: not both jobs in turn in this one. No request leaves: the
+    # only link is a loopback literal, refused before any connection.
+    from citecheck import check, shards
+
+    counts: list[int] = []
+
+    class Counted(shards.Shards):
+        def __init__(self, settings: FetchSettings, workers: int, **options: object) -> None:
+            counts.append(workers)
+            super().__init__(settings, workers, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check, "Shards", Counted)
+    path = tmp_path / "a.md"
+    path.write_text("[x](http://127.0.0.1:9/page)\n", encoding="utf-8")
+    report = check_paths([str(path)], settings=SETTINGS, workers=1, jobs=1)
+    assert counts == [1]
+    assert [c.outcome.status for c in report.checks if c.outcome] == ["refused-private"]

@@ -6,8 +6,27 @@ import pytest
 
 from citecheck.model import Target
 from citecheck.settings import FetchSettings
-from citecheck.shards import Shards, split
+from citecheck.shards import Shards, processes, split
 from citecheck.targets import normalise
+
+
+def test_by_default_half_the_cpus_check_and_the_rest_extract() -> None:
+    assert processes(2, None, None) == (1, 1)
+    assert processes(1, None, None) == (1, 1)
+    assert processes(8, None, None) == (4, 4)
+    assert processes(3, None, None) == (1, 2)
+
+
+def test_what_is_asked_for_is_kept_and_extraction_gets_what_is_left() -> None:
+    assert processes(2, 2, None) == (2, 1)
+    assert processes(8, 1, None) == (1, 7)
+    assert processes(2, None, 3) == (1, 3)
+    assert processes(4, 3, 2) == (3, 2)
+
+
+def test_checking_in_this_process_leaves_extraction_every_cpu() -> None:
+    assert processes(2, None, None, in_process=True) == (1, 2)
+    assert processes(4, 1, None, in_process=True) == (1, 4)
 
 
 def test_split_divides_the_global_limit_exactly() -> None:
