@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from urllib.request import getproxies
 
 import httpcore
@@ -104,7 +104,7 @@ class PoolTransport(httpx.AsyncBaseTransport):
             else GuardedBackend(
                 connect_to=settings.connect_to, allow_private=settings.allow_private
             ),
-            context=context if context is not None else ssl_context(settings.cacerts),
+            context=context if context is not None else lambda: ssl_context(settings.cacerts),
             keep_per_origin=min(settings.most_per_host(), settings.max_concurrency),
             max_idle=_idle_budget(settings),
         )
@@ -138,10 +138,13 @@ class PoolTransport(httpx.AsyncBaseTransport):
 
 
 def proxy_mounts(
-    settings: FetchSettings, context: ssl.SSLContext, proxies: Mapping[str, str] | None = None
+    settings: FetchSettings,
+    context: Callable[[], ssl.SSLContext],
+    proxies: Mapping[str, str] | None = None,
 ) -> dict[str, httpx.AsyncBaseTransport | None]:
     """httpx mounts for the proxies in the environment (`urllib.request.getproxies()`), with
-    `NO_PROXY` hosts going direct, as httpx itself would set them up."""
+    `NO_PROXY` hosts going direct, as httpx itself would set them up. `context` is called only
+    when there is a proxy."""
     proxies = getproxies() if proxies is None else proxies
     if any(host.strip() == "*" for host in proxies.get("no", "").split(",")):
         return {}
@@ -155,7 +158,7 @@ def proxy_mounts(
         if url:
             url = url if "://" in url else f"http://{url}"
             mounts[f"{scheme}://"] = httpx.AsyncHTTPTransport(
-                verify=context, http2=True, limits=limits, proxy=url, trust_env=False
+                verify=context(), http2=True, limits=limits, proxy=url, trust_env=False
             )
     if mounts:
         for host in (h.strip() for h in proxies.get("no", "").split(",")):
@@ -183,9 +186,9 @@ def make_client(
     `urllib.request.getproxies()`)."""
     mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
     if transport is None:
-        context = ssl_context(settings.cacerts)
-        transport = PoolTransport(settings, context=context)
-        mounts = proxy_mounts(settings, context, proxies)
+        pooled = PoolTransport(settings)
+        mounts = proxy_mounts(settings, pooled.connections.tls_context, proxies)
+        transport = pooled
     return httpx.AsyncClient(
         transport=transport,
         mounts=mounts,  # None: go direct (NO_PROXY)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpcore
 
@@ -37,7 +37,7 @@ class Connection:
         origin: httpcore.Origin,
         *,
         backend: httpcore.AsyncNetworkBackend,
-        context: ssl.SSLContext,
+        context: Callable[[], ssl.SSLContext],
         keepalive_expiry: float,
     ) -> None:
         self._origin = origin
@@ -76,7 +76,9 @@ class Connection:
         if self._origin.scheme == b"https":
             try:
                 sni = request.extensions.get("sni_hostname") or host
-                stream = await stream.start_tls(self._context, server_hostname=sni, timeout=timeout)
+                stream = await stream.start_tls(
+                    self._context(), server_hostname=sni, timeout=timeout
+                )
             except BaseException:
                 await stream.aclose()
                 raise
@@ -154,41 +156,8 @@ class Connection:
             return data
         return await self._stream.read(READ_BYTES)
 
-    async def _body(self, framing: Framing, keep: bool) -> AsyncIterator[bytes]:
-        if framing.kind == "length":
-            left = framing.length
-            while left:
-                data = await self._read()
-                if not data:
-                    raise httpcore.RemoteProtocolError(
-                        "Server disconnected before the end of the body."
-                    )
-                if len(data) > left:
-                    data, self._buffer = data[:left], data[left:]
-                left -= len(data)
-                yield data
-        elif framing.kind == "chunked":
-            chunks = Chunks()
-            while not chunks.done:
-                data = await self._read()
-                if not data:
-                    raise httpcore.RemoteProtocolError(
-                        "Server disconnected before the end of the body."
-                    )
-                try:
-                    parts = chunks.feed(data)
-                except WireError as error:
-                    raise httpcore.RemoteProtocolError(str(error)) from error
-                for part in parts:
-                    if part:
-                        yield part
-            self._buffer = chunks.leftover()
-        elif framing.kind == "close":
-            while True:
-                data = await self._read()
-                if not data:
-                    break
-                yield data
+    async def _finish(self, keep: bool) -> None:
+        """The answer was read to its end: free the connection, or close it."""
         if keep and not self._buffer:
             self._busy = False
             self._expire_at = time.monotonic() + self._expiry
@@ -232,24 +201,82 @@ class Connection:
 
 class _Body:
     """A response body on an HTTP/1.1 connection: read to its end, it frees the connection;
-    closed before, it closes it."""
+    closed before, it closes it. An iterator object, not an async generator: a generator's
+    set-up and trio's hooks for it cost more than a small body's reading (most answers to a
+    check have none: HEAD)."""
 
     def __init__(self, connection: Connection, framing: Framing, keep: bool) -> None:
         self._connection = connection
         self._framing = framing
         self._keep = keep
+        self._left = framing.length if framing.kind == "length" else 0
+        self._chunks = Chunks() if framing.kind == "chunked" else None
+        self._parts: list[bytes] = []
+        """Decoded chunks not given yet, the next last."""
         self._done = False
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    @property
+    def settled(self) -> bool:
+        """Whether closing it has nothing left to do: read to its end, or its connection
+        closed."""
+        return self._done or self._connection.is_closed()
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._done:
+            raise StopAsyncIteration
         try:
-            async for part in self._connection._body(self._framing, self._keep):
-                yield part
-            self._done = True
+            part = await self._next()
+            if not part:
+                self._done = True
+                await self._connection._finish(self._keep)
         except BaseException:
             await self._connection.aclose()
             raise
+        if not part:
+            raise StopAsyncIteration
+        return part
+
+    async def _next(self) -> bytes:
+        """The next part of the body; b"" at its end."""
+        connection = self._connection
+        kind = self._framing.kind
+        if kind == "length":
+            if not self._left:
+                return b""
+            data = await connection._read()
+            if not data:
+                raise httpcore.RemoteProtocolError(
+                    "Server disconnected before the end of the body."
+                )
+            if len(data) > self._left:
+                data, connection._buffer = data[: self._left], data[self._left :]
+            self._left -= len(data)
+            return data
+        chunks = self._chunks
+        if chunks is not None:
+            while not self._parts:
+                if chunks.done:
+                    connection._buffer = chunks.leftover()
+                    return b""
+                data = await connection._read()
+                if not data:
+                    raise httpcore.RemoteProtocolError(
+                        "Server disconnected before the end of the body."
+                    )
+                try:
+                    parts = chunks.feed(data)
+                except WireError as error:
+                    raise httpcore.RemoteProtocolError(str(error)) from error
+                self._parts = [part for part in reversed(parts) if part]
+            return self._parts.pop()
+        if kind == "close":
+            return await connection._read()  # until the server closes
+        return b""  # "none": no body (HEAD, 204, 304)
 
     async def aclose(self) -> None:
         """Close the body; the connection too, unless the body was read to its end."""
-        if not self._done and not self._connection.is_closed():
+        if not self.settled:
             await self._connection.aclose()

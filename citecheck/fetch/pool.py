@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ssl
 from collections import OrderedDict
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import httpcore
@@ -52,20 +52,29 @@ class Connections:
         self,
         *,
         backend: httpcore.AsyncNetworkBackend,
-        context: ssl.SSLContext,
+        context: ssl.SSLContext | Callable[[], ssl.SSLContext],
         keep_per_origin: int,
         max_idle: int,
         keepalive_expiry: float = 30.0,
     ) -> None:
         self._backend = backend
-        self._context = context
-        context.set_alpn_protocols(["http/1.1", "h2"])  # as httpcore sets it
+        self._context: ssl.SSLContext | None = None
+        self._make_context = context if callable(context) else lambda: context
         self._keep = max(keep_per_origin, 1)
         self._max_idle = max(max_idle, 1)
         self._idle = 0
         """Idle connections kept, over all origins."""
         self._expiry = keepalive_expiry
         self._origins: OrderedDict[Origin, _OriginConnections] = OrderedDict()
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The TLS settings of every HTTPS connection, made on the first one (loading the CA
+        certificates costs tens of milliseconds that a run of plain-HTTP links never needs)."""
+        if self._context is None:
+            context = self._make_context()
+            context.set_alpn_protocols(["http/1.1", "h2"])  # as httpcore sets it
+            self._context = context
+        return self._context
 
     async def _take(self, origin: Origin) -> tuple[_OriginConnections, Connection]:
         pool = self._origins.get(origin)
@@ -83,7 +92,7 @@ class Connections:
         return pool, Connection(
             httpcore.Origin(scheme, host, port),
             backend=self._backend,
-            context=self._context,
+            context=self.tls_context,
             keepalive_expiry=self._expiry,
         )
 
@@ -124,13 +133,8 @@ class Connections:
                 await self._give_back(pool, connection)
                 raise
         assert isinstance(response.stream, AsyncIterable)
-        stream = _Returning(response.stream, self, pool, connection)
-        return httpcore.Response(
-            status=response.status,
-            headers=response.headers,
-            content=stream,
-            extensions=response.extensions,
-        )
+        response.stream = _Returning(response.stream, self, pool, connection)
+        return response
 
     async def _give_back(self, pool: _OriginConnections, connection: Connection) -> None:
         pool.active -= 1
@@ -170,15 +174,14 @@ class _Returning(AsyncIterable[bytes]):
         self._pool: _OriginConnections | None = pool
         self._connection = connection
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for part in self._stream:
-            yield part
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return aiter(self._stream)
 
     async def aclose(self) -> None:
         """Close the body, then return (or close) its connection, once."""
         try:
             close = getattr(self._stream, "aclose", None)
-            if close is not None:
+            if close is not None and not getattr(self._stream, "settled", False):
                 with trio.CancelScope(shield=True):
                     await close()
         finally:
