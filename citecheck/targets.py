@@ -112,6 +112,8 @@ def fragment(url: str) -> str | None:
 
 def redact(url: str) -> str:
     """`url` with any user name and password replaced by `***`."""
+    if "@" not in url:
+        return url  # (no user info: most URLs, and the regular expression costs a request 4 µs)
     return _USERINFO.sub(lambda m: m.group("scheme") + "***@", url)
 
 

@@ -79,9 +79,9 @@ _NOT_AGAIN = "; not asked again: this host's 429s have cost the run --max-rate-l
 async def _take(limiter: trio.CapacityLimiter) -> None:
     """`limiter.acquire()`, without its two trips through the scheduler when a place is free
     (most requests find one: the gate starts no more than the limits let through)."""
-    try:
+    if limiter.available_tokens > 0:
         limiter.acquire_nowait()
-    except trio.WouldBlock:
+    else:
         await limiter.acquire()
 
 

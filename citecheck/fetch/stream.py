@@ -13,6 +13,7 @@ The failures are httpcore's (`ConnectError`, `ConnectTimeout`, `ReadError`, `Wri
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -145,9 +146,13 @@ class LeanBackend(TcpBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """A TCP connection to `host:port`."""
+        family = _literal_family(host) if local_address is None else None
         try:
             with trio.fail_after(float("inf") if timeout is None else timeout):
-                stream = await trio.open_tcp_stream(host, port, local_address=local_address)
+                if family is None:
+                    stream = await trio.open_tcp_stream(host, port, local_address=local_address)
+                else:
+                    stream = await _connect_address(family, host, port)
         except trio.TooSlowError as error:
             raise httpcore.ConnectTimeout(error) from error
         except (OSError, trio.BrokenResourceError) as error:
@@ -155,3 +160,30 @@ class LeanBackend(TcpBackend):
         for option in socket_options or ():
             stream.setsockopt(*option)
         return LeanStream(stream)
+
+
+def _literal_family(host: str) -> socket.AddressFamily | None:
+    """The address family of an IP address written out (what `backend.py` connects to, once it
+    has resolved and checked a name); None for a name."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return family
+    return None
+
+
+async def _connect_address(
+    family: socket.AddressFamily, address: str, port: int
+) -> trio.SocketStream:
+    """A TCP connection to an IP address: what `trio.open_tcp_stream` does for one address,
+    without its second look-up and its happy-eyeballs nursery (0.5 ms of CPU a connection
+    against 0.2 ms, measured on loopback)."""
+    sock = trio.socket.socket(family, socket.SOCK_STREAM)
+    try:
+        await sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return trio.SocketStream(sock)  # (sets TCP_NODELAY, as open_tcp_stream does)
