@@ -1,13 +1,14 @@
 """Orchestration of `citecheck check`: read, extract, check every link once, map back.
 
-Documents are extracted in worker processes when there are several (extraction is pure Python
-and CPU-bound, checking is I/O-bound: on two cores they overlap), links first (`passes.py`):
-each document's links are handed to the fetcher as soon as its first pass is done, so the
-network is busy while the citations in words are still being looked for. Each distinct
-normalised URL is requested once (`targets.py`), however many citations name it; the outcome is
-then given to every one of them. A run in which nothing at all could be reached is reported as
-offline (`policy.is_offline`). Then, unless `--no-archive`, the archives are asked for every
-requested source (`archiving.py`).
+Links are checked in forked worker processes (`shards.py`) while this one extracts the documents
+(with extracting workers beside it when there are CPUs to spare, `shards.processes`), links
+first (`passes.py`): each document's links are handed to the checkers as soon as its first pass
+is done, so the network is busy while the citations in words are still being looked for. (With
+a transport and one worker, as in tests and `--record`, this process checks too, after
+extracting.) Each distinct normalised URL is requested once (`targets.py`), however many
+citations name it; the outcome is then given to every one of them. A run in which nothing at
+all could be reached is reported as offline (`policy.is_offline`). Then, unless `--no-archive`,
+the archives are asked for every requested source (`archiving.py`).
 
 With the cache (`caching.py`), documents whose extraction it holds are not read again and come
 first, and a URL it has a fresh final outcome for is not requested; once the links are checked,
