@@ -8,7 +8,8 @@ from __future__ import annotations
 import calendar
 import os
 import re
-from typing import get_args
+from collections.abc import Callable
+from typing import TypeVar, get_args
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -397,17 +398,30 @@ def _summary(path: str, count: int, draw: st.DrawFn) -> DocumentSummary:
     )
 
 
+T = TypeVar("T")
+
+
+def _documents(
+    draw: st.DrawFn, each: Callable[[str], st.SearchStrategy[T]], most: int
+) -> tuple[list[str], list[DocumentSummary], list[T]]:
+    """One or two documents' names, summaries and items (up to `most` each, drawn from
+    `each(name)`), the items grouped by document in the order of the documents."""
+    names = draw(st.lists(paths, min_size=1, max_size=2, unique=True))
+    documents: list[DocumentSummary] = []
+    found: list[T] = []
+    for name in names:
+        these = draw(st.lists(each(name), max_size=most))
+        documents.append(_summary(name, len(these), draw))
+        found += these
+    return names, documents, found
+
+
 @st.composite
 def check_reports(draw: st.DrawFn) -> CheckReport:
     """A `check` report of one or two documents (and perhaps a citation of a document it
     does not list), every string in it hostile. Citations are grouped by document, in the
     order of the documents, as `check` makes them."""
-    names = draw(st.lists(paths, min_size=1, max_size=2, unique=True))
-    documents, found = [], []
-    for name in names:
-        these = draw(st.lists(checks(name), max_size=3))
-        documents.append(_summary(name, len(these), draw))
-        found += these
+    names, documents, found = _documents(draw, checks, 3)
     if draw(st.booleans()):  # citations stay grouped by document, as `check` reports them
         found += draw(st.lists(checks(draw(paths.filter(lambda p: p not in names))), max_size=1))
     return CheckReport(
@@ -424,12 +438,7 @@ def check_reports(draw: st.DrawFn) -> CheckReport:
 @st.composite
 def extract_reports(draw: st.DrawFn) -> ExtractReport:
     """An `extract` report of one or two documents, every string in it hostile."""
-    names = draw(st.lists(paths, min_size=1, max_size=2, unique=True))
-    documents, found = [], []
-    for name in names:
-        these = draw(st.lists(citations(name), max_size=4))
-        documents.append(_summary(name, len(these), draw))
-        found += these
+    _, documents, found = _documents(draw, citations, 4)
     return ExtractReport(
         tuple(documents), tuple(found), tuple(draw(st.lists(problems, max_size=2)))
     )
