@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Container, Iterator, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from citecheck.confirm import History
     from citecheck.fetch import Fetched, Fetcher
     from citecheck.pagefacts import PageFacts
+    from citecheck.publishers.registry import Registry
     from citecheck.resolve.model import Resolution, ResolveOptions
     from citecheck.verify.model import VerifyOptions
 
@@ -163,6 +165,23 @@ def check_paths(
         run.close_cache()
 
 
+@dataclass(frozen=True)
+class Paywalled:
+    """Whether a URL's publisher keeps its pages behind a paywall: the fetcher's `paywalled`
+    (a 403 from such a publisher is `paywalled`). `registry`: the run's publishers; None, the
+    built-in ones. It pickles, so that a checking worker forked before the run's settings were
+    known can be sent it (`shards.spares`)."""
+
+    registry: Registry | None = None
+
+    def __call__(self, url: str) -> bool:
+        from citecheck.publishers import default_registry
+
+        registry = self.registry if self.registry is not None else default_registry()
+        publisher = registry.for_url(url)
+        return publisher is not None and publisher.paywall
+
+
 class Run:
     """One check run's state: documents as they come, targets requested, outcomes."""
 
@@ -178,6 +197,7 @@ class Run:
         self.settings = settings
         self.idle = idle
         self.registry = extraction.registry
+        self.paywalled = Paywalled(extraction.registry)
         self.exclude = exclude
         self.check_fragments = check_fragments
         self.progress = progress
@@ -252,13 +272,6 @@ class Run:
     def close_cache(self) -> None:
         if self.cache is not None:
             self.cache.close()
-
-    def paywalled(self, url: str) -> bool:
-        from citecheck.publishers import default_registry
-
-        registry = self.registry if self.registry is not None else default_registry()
-        publisher = registry.for_url(url)
-        return publisher is not None and publisher.paywall
 
     async def main(
         self,

@@ -23,6 +23,7 @@ TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --ve
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
     from typing import NoReturn
 
     from citecheck.config import Config
@@ -397,9 +398,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
     try:
-        return _main(argv)
+        with _spares(sys.argv[1:] if argv is None else argv):
+            return _main(argv)
+    except KeyboardInterrupt:  # before the command's own handling began, or after it ended
+        return 130
     finally:
         gc.set_threshold(*thresholds)
+
+
+_CHECKING = frozenset({"check", "fix"})
+"""The commands that check links (`fix` checks before it rewrites)."""
+_NO_SPARES = frozenset({"-h", "--help", "--record", "--replay"})
+"""Their flags with which no checking worker is forked ahead (help; a cassette's links are
+checked in this process)."""
+
+
+def _spares(args: Sequence[str]) -> AbstractContextManager[None]:
+    """For `check` and `fix`, their checking workers, forked first, before this process imports
+    and reads anything else: they import the HTTP stack (a quarter of a second of trio and
+    httpx) while it parses the command line, reads the configuration and extracts the first
+    links (`shards.spares`). As many as `--workers` makes by default; `check_paths` forks more
+    if asked for more, and those it does not use (`--max-concurrency 1`, a configuration
+    file's cassette, a rerun the cache answers) are stopped when the run ends. The command
+    line is only glanced at here: a spare is never more than a head start."""
+    if not args or args[0] not in _CHECKING or any(a.split("=")[0] in _NO_SPARES for a in args):
+        from contextlib import nullcontext
+
+        return nullcontext()
+    from citecheck.shards import processes, spares
+
+    return spares(processes(os.cpu_count() or 1, None, None)[0])
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -15,8 +15,9 @@ The caller still decides what is requested (each distinct target once, as `check
 one process) and builds the report in input order from the results, so the report is the same
 whatever the number of workers and whichever answer came first. Workers are forked (not
 spawned), so they share the parent's loaded modules, settings and transport without pickling
-them; only targets and results cross the pipes. Where `fork` is not available, there is one
-process.
+them; only targets and results cross the pipes. A worker forked ahead, as the command starts
+(`spares`), shares none of that yet: its settings and paywall test are pickled to it first.
+Where `fork` is not available, there is one process.
 """
 
 from __future__ import annotations
@@ -24,24 +25,26 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING
-
-from citecheck.model import Target
-from citecheck.settings import FetchSettings
 
 if TYPE_CHECKING:
     import httpx
 
     from citecheck.fetch import Fetched
+    from citecheck.model import Target
+    from citecheck.settings import FetchSettings
 
-Key = tuple[object, bool]
-"""A request as `check.py` counts them: (target key, whether the page is wanted)."""
-Job = tuple[Target, bool]
+    Key = tuple[object, bool]
+    """A request as `check.py` counts them: (target key, whether the page is wanted)."""
+    Job = tuple[Target, bool]
 
 
 def can_fork() -> bool:
@@ -69,6 +72,11 @@ def processes(
     return workers, jobs
 
 
+def _never(url: str) -> bool:
+    """No URL's publisher is paywalled (the default `paywalled`, which pickles)."""
+    return False
+
+
 def split(total: int, parts: int) -> list[int]:
     """`total` divided into `parts` whole shares, each at least 1, the larger ones first."""
     base, extra = divmod(total, parts)
@@ -84,7 +92,7 @@ class Shards:
         workers: int,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        paywalled: Callable[[str], bool] = lambda url: False,
+        paywalled: Callable[[str], bool] = _never,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self._settings = settings
@@ -120,7 +128,16 @@ class Shards:
         return self
 
     def _fork(self, context: multiprocessing.context.ForkContext) -> None:
-        for share in split(self._settings.max_concurrency, self._count):
+        shares = split(self._settings.max_concurrency, self._count)
+        taken = _take_spares(len(shares)) if self._spares_fit() else []
+        for spare, share in zip(taken, shares, strict=False):
+            # A spare forked before the settings were known is sent them, and the paywall test,
+            # before its first targets.
+            spare.inbox.send((replace(self._settings, max_concurrency=share), self._paywalled))
+            self._inboxes.append(spare.inbox)
+            self._outboxes.append(spare.outbox)
+            self._processes.append(spare.process)
+        for share in shares[len(taken) :]:
             inbox_read, inbox_write = context.Pipe(duplex=False)
             outbox_read, outbox_write = context.Pipe(duplex=False)
             settings = replace(self._settings, max_concurrency=share)
@@ -142,6 +159,18 @@ class Shards:
             self._inboxes.append(inbox_write)
             self._outboxes.append(outbox_read)
             self._processes.append(process)
+
+    def _spares_fit(self) -> bool:
+        """Whether spares can work for these shards: they check on the network (they were
+        forked before any transport was made), and the paywall test can be sent to them
+        (`check.Paywalled` pickles; a test's closure may not)."""
+        if self._transport is not None or not _spares:
+            return False
+        try:
+            pickle.dumps(self._paywalled)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return False
+        return True
 
     def add(self, target: Target, want_page: bool) -> None:
         """Have `target` fetched (sent with the next `flush`)."""
@@ -230,11 +259,103 @@ def _work(
     parent: int,
 ) -> None:
     """A worker: fetch what comes in, send back (key, result) lists, then None."""
-    _exit_with(parent)
+    _detach(parent)
     import trio
 
     trio.run(_serve, inbox, outbox, settings, transport, paywalled)
     outbox.send(None)
+
+
+@dataclass
+class _Spare:
+    """A checking worker forked ahead of its `Shards` (`spares`), and the parent's pipe ends."""
+
+    process: multiprocessing.process.BaseProcess
+    inbox: Connection
+    outbox: Connection
+
+
+_spares: list[_Spare] = []
+"""The spares forked by the innermost `spares` and not yet taken by a `Shards`."""
+
+
+@contextmanager
+def spares(count: int) -> Iterator[None]:
+    """Fork `count` checking workers now, for a `Shards` entered inside to take instead of
+    forking its own; those left over are stopped on leaving (and nothing is forked when `fork`
+    is not available).
+
+    A worker spends its first quarter of a second importing the HTTP stack (trio, httpx, the
+    fetcher). Forked by `Shards`, it starts once this process has imported what it reads and
+    checks with and read its configuration; forked as the command starts (`cli._spares`), it
+    imports while this process does, and the first requests leave about 0.05 s sooner
+    (BENCHMARKS.md, round 9). A spare is sent its settings and `paywalled` (pickled:
+    `check.Paywalled`) by the `Shards` that takes it; one with a transport (a test's, a
+    cassette's) takes none."""
+    if count < 1 or not can_fork():
+        yield
+        return
+    context = multiprocessing.get_context("fork")
+    forked: list[_Spare] = []
+    gc.freeze()
+    try:
+        for _ in range(count):
+            inbox_read, inbox_write = context.Pipe(duplex=False)
+            outbox_read, outbox_write = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_spare, args=(inbox_read, outbox_write, os.getpid()), daemon=True
+            )
+            process.start()
+            inbox_read.close()
+            outbox_write.close()
+            forked.append(_Spare(process, inbox_write, outbox_read))
+    finally:
+        gc.unfreeze()
+    outer = _spares[:]
+    _spares[:] = forked
+    try:
+        yield
+    finally:
+        for spare in _spares:
+            spare.inbox.close()
+            spare.outbox.close()
+            spare.process.terminate()
+        for spare in _spares:
+            spare.process.join()
+        _spares[:] = outer
+
+
+def _take_spares(count: int) -> list[_Spare]:
+    """Up to `count` of the forked spares, no longer spare."""
+    taken = _spares[:count]
+    del _spares[:count]
+    return taken
+
+
+def _spare(inbox: Connection, outbox: Connection, parent: int) -> None:
+    """A spare worker: import what checking takes, wait for its orders, then work as `_work`
+    does."""
+    _detach(parent)
+    import trio
+
+    import citecheck.fetch
+    import citecheck.gate  # noqa: F401  (imported now, while the parent reads)
+
+    try:
+        orders = inbox.recv()
+    except EOFError:
+        return
+    settings, paywalled = orders
+    trio.run(_serve, inbox, outbox, settings, None, paywalled)
+    outbox.send(None)
+
+
+def _detach(parent: int) -> None:
+    """What a worker does first: leave Ctrl-C to `parent`, which answers it (exit code 130)
+    and stops the workers (a worker interrupted too would print its traceback on the way
+    out), and end with it (`_exit_with`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(parent)
 
 
 _ORPHAN_POLL = 0.1

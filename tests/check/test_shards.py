@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from citecheck.model import Target
@@ -70,3 +72,141 @@ def test_nothing_can_be_added_once_the_workers_are_told_the_input_is_over() -> N
         with pytest.raises(RuntimeError, match=r"after Shards\.finish"):
             shards.add(target, False)
         assert shards.results() == {}
+
+
+def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
+    # No request leaves: the only link is a loopback literal, refused before any connection.
+    from citecheck import shards
+    from citecheck.check import Paywalled
+
+    with shards.spares(1):
+        spare = shards._spares[0].process
+        with Shards(FetchSettings(max_concurrency=4), 1, paywalled=Paywalled()) as sharded:
+            assert shards._spares == []  # taken
+            assert sharded._processes == [spare]  # and not forked again
+            target = normalise("http://127.0.0.1:9/page")
+            assert isinstance(target, Target)
+            sharded.add(target, False)
+            results = sharded.results()
+    assert [fetched.outcome.status for fetched in results.values()] == ["refused-private"]
+    assert not spare.is_alive()
+
+
+def test_spares_not_taken_are_stopped_when_the_run_ends() -> None:
+    from citecheck import shards
+
+    with shards.spares(2):
+        forked = [spare.process for spare in shards._spares]
+        assert len(forked) == 2
+        assert all(process.is_alive() for process in forked)
+    assert shards._spares == []
+    assert not any(process.is_alive() for process in forked)
+
+
+def test_spares_are_left_to_shards_with_a_transport_or_a_paywall_test_that_cannot_be_sent() -> None:
+    import httpx
+
+    from citecheck import shards
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200)
+
+    with shards.spares(1):
+        spare = shards._spares[0].process
+        with Shards(
+            FetchSettings(max_concurrency=4), 1, transport=httpx.MockTransport(answer)
+        ) as sharded:
+            assert sharded._processes != [spare]
+            assert len(shards._spares) == 1
+            assert sharded.results() == {}
+        with Shards(FetchSettings(max_concurrency=4), 1, paywalled=lambda url: True) as sharded:
+            assert sharded._processes != [spare]
+            assert len(shards._spares) == 1
+            assert sharded.results() == {}
+        with Shards(FetchSettings(max_concurrency=4), 1) as sharded:  # the default pickles
+            assert sharded._processes == [spare]
+            assert sharded.results() == {}
+
+
+def test_the_paywall_test_sent_to_a_spare_answers_as_before() -> None:
+    import pickle
+
+    from citecheck.check import Paywalled
+    from citecheck.publishers import default_registry
+
+    for paywalled in (Paywalled(), Paywalled(default_registry())):
+        sent = pickle.loads(pickle.dumps(paywalled))
+        for url in ("https://www.nytimes.com/2025/03/11/world/x.html", "https://apnews.com/x"):
+            assert sent(url) == paywalled(url)
+        assert sent("https://www.nytimes.com/x") is True
+        assert sent("https://apnews.com/x") is False
+
+
+@pytest.mark.parametrize(
+    ("args", "forked"),
+    [
+        (["check", "a.md"], True),
+        (["check", "--max-concurrency", "64", "docs/"], True),
+        (["check", "--replay", "c.json", "a.md"], False),
+        (["check", "--record=c.json", "a.md"], False),
+        (["check", "--help"], False),
+        (["check", "-h"], False),
+        (["extract", "a.md"], False),
+        (["fix", "a.md"], True),
+        (["fix", "--replay", "c.json", "a.md"], False),
+        ([], False),
+    ],
+)
+def test_only_checking_on_the_network_forks_spares_ahead(
+    args: list[str], forked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+
+    from citecheck import cli, shards
+
+    asked: list[int] = []
+
+    def spares(count: int) -> contextlib.AbstractContextManager[None]:
+        asked.append(count)
+        return contextlib.nullcontext()
+
+    monkeypatch.setattr(shards, "spares", spares)
+    with cli._spares(args):
+        pass
+    assert asked == ([processes(os.cpu_count() or 1, None, None)[0]] if forked else [])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads /proc (Linux)")
+def test_a_spare_leaves_ctrl_c_to_the_process_that_forked_it() -> None:
+    # A terminal's Ctrl-C reaches every process of the group: the parent answers it (130) and
+    # stops its workers; a spare still importing would print its own traceback.
+    import signal
+    import time
+
+    from citecheck import shards
+
+    def ignored(pid: int) -> bool:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("SigIgn:"):
+                    return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+        raise AssertionError("no SigIgn line")
+
+    # As in a terminal, whatever this test runner was started with (a shell's background job
+    # ignores SIGINT, and a fork would inherit that).
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert not ignored(os.getpid())
+        with shards.spares(1):
+            spare = shards._spares[0].process
+            assert spare.pid is not None
+            deadline = time.monotonic() + 10
+            while not ignored(spare.pid):
+                assert time.monotonic() < deadline, "the spare still takes Ctrl-C"
+                time.sleep(0.01)
+            os.kill(spare.pid, signal.SIGINT)
+            time.sleep(0.1)
+            assert spare.is_alive()
+        assert not spare.is_alive()
+    finally:
+        signal.signal(signal.SIGINT, before)
