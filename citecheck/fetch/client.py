@@ -24,6 +24,7 @@ import httpx
 
 from citecheck.fetch.backend import GuardedBackend
 from citecheck.fetch.decoding import ACCEPT_ENCODING
+from citecheck.fetch.http11 import Fields
 from citecheck.fetch.pool import Connections
 from citecheck.settings import FetchSettings
 
@@ -94,10 +95,10 @@ class PoolTransport(httpx.AsyncBaseTransport):
         backend: httpcore.AsyncNetworkBackend | None = None,
         context: ssl.SSLContext | None = None,
     ) -> None:
-        self.headers: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[bytes, bytes]]]
-        self.headers = {}
-        """The headers `send.py` sends on its direct path, by User-Agent and extra headers
-        (its client's)."""
+        self.headers: dict[tuple[str, tuple[tuple[str, str], ...]], Fields | None] = {}
+        """The header fields `send.py` sends on its direct path, by User-Agent and extra
+        headers (its client's); None for fields that cannot be sent as they are (the request
+        goes through httpx, which fails it as before)."""
         self.connections = Connections(
             backend=backend
             if backend is not None

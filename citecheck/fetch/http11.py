@@ -8,25 +8,112 @@ the network backend we were given (so `--connect-to` and the private-address
 guard apply to every connection, `backend.py`), TLS with ALPN, and when the server chooses
 HTTP/2 the rest is handed to httpcore's `AsyncHTTP2Connection` unchanged.
 
-It keeps httpcore's interface and failures: it answers `httpcore.Request`s with
-`httpcore.Response`s, network errors are the backend stream's (`httpcore.ReadError`, ...), a
-garbled answer or one cut short is `httpcore.RemoteProtocolError`, so `errors.py` reads them as
-before. A connection is reused only when the answer was read to its end and neither side asked
-to close; anything else (an error, a cancelled request, a body left unread) closes it.
+It keeps httpcore's interface and failures: it answers `httpcore.Request`s (and `Plain`
+ones, `send.py`'s, whose header fields were checked and encoded once for all) with what an
+`httpcore.Response` holds (`Answer`; HTTP/2's are httpcore's own), network errors are the
+backend stream's (`httpcore.ReadError`, ...), a garbled answer or one cut short is
+`httpcore.RemoteProtocolError`, so `errors.py` reads them as before. A connection is reused
+only when the answer was read to its end and neither side asked to close; anything else (an
+error, a cancelled request, a body left unread) closes it.
 """
 
 from __future__ import annotations
 
+import re
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import httpcore
 
-from citecheck.fetch.wire import MAX_HEAD, Chunks, Framing, Head, WireError, head_end, request_bytes
+from citecheck.fetch.wire import (
+    MAX_HEAD,
+    Chunks,
+    Framing,
+    Head,
+    WireError,
+    head_end,
+    header_block,
+    request_bytes,
+)
 
 READ_BYTES = 64 * 1024
 """How much is asked of the socket at a time (httpcore's figure)."""
+
+_UNSAFE_TARGET = re.compile(rb"[\r\n\0 ]")
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The header fields of every request of one kind (the client's, the extra ones and the
+    User-Agent: `send.py` keeps one per User-Agent and extra headers), checked and encoded
+    once."""
+
+    headers: list[tuple[bytes, bytes]]
+    block: bytes
+    """The fields as sent (`wire.header_block`)."""
+    closes: bool
+    """Whether one asks the server to close the connection after the answer."""
+
+    @classmethod
+    def of(cls, headers: list[tuple[bytes, bytes]]) -> Fields:
+        """Raises WireError for a field that cannot be sent (`wire.header_block`)."""
+        closes = any(
+            name.lower() == b"connection" and b"close" in value.lower() for name, value in headers
+        )
+        return cls(headers, header_block(headers), closes)
+
+
+class Plain:
+    """A request without a body, its fields a `Fields` and a `Host`: what `Connection` needs
+    of an `httpcore.Request`, without checking and encoding the same fields for every request
+    (a twentieth of the CPU a check costs). `core` is the `httpcore.Request` it stands for."""
+
+    __slots__ = ("data", "extensions", "fields", "host", "method", "url")
+
+    def __init__(self, method: bytes, url: httpcore.URL, host: bytes, fields: Fields) -> None:
+        target = url.target
+        if not target or _UNSAFE_TARGET.search(target) or _UNSAFE_TARGET.search(host):
+            raise httpcore.LocalProtocolError(f"cannot send {method!r} {target!r}")
+        self.method = method
+        self.url = url
+        self.host = host
+        self.fields = fields
+        self.extensions: dict[str, Any] = {}
+        self.data = b"".join(
+            (method, b" ", target, b" HTTP/1.1\r\nHost: ", host, b"\r\n", fields.block, b"\r\n")
+        )
+        """The request as sent."""
+
+    def core(self) -> httpcore.Request:
+        return httpcore.Request(
+            self.method, self.url, headers=[(b"Host", self.host), *self.fields.headers]
+        )
+
+
+class Answer:
+    """An HTTP/1.1 answer's status, header fields (as sent) and body stream: what an
+    `httpcore.Response` holds, without checking the fields again (`Head.parse` did)."""
+
+    __slots__ = ("extensions", "headers", "status", "stream")
+
+    def __init__(
+        self,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        stream: AsyncIterable[bytes],
+        extensions: dict[str, Any],
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.stream = stream
+        self.extensions = extensions
+
+
+Request = httpcore.Request | Plain
+Response = httpcore.Response | Answer
 
 
 class Connection:
@@ -52,7 +139,7 @@ class Connection:
         self._closed = False
         self._expire_at: float | None = None
 
-    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+    async def handle_async_request(self, request: Request) -> Response:
         """Send `request` and read its answer's head; the body is read through the response's
         stream, whose closing frees the connection."""
         if self._closed or self._busy:
@@ -63,13 +150,14 @@ class Connection:
                 await self._connect(request)
             if self._h2 is not None:
                 self._busy = False
-                return await self._h2.handle_async_request(request)
+                core = request.core() if isinstance(request, Plain) else request
+                return await self._h2.handle_async_request(core)
             return await self._exchange(request)
         except BaseException:
             await self.aclose()
             raise
 
-    async def _connect(self, request: httpcore.Request) -> None:
+    async def _connect(self, request: Request) -> None:
         timeout = request.extensions.get("timeout", {}).get("connect")
         host = self._origin.host.decode("ascii")
         stream = await self._backend.connect_tcp(host, self._origin.port, timeout=timeout)
@@ -89,16 +177,23 @@ class Connection:
                 )
         self._stream = stream
 
-    async def _exchange(self, request: httpcore.Request) -> httpcore.Response:
+    async def _exchange(self, request: Request) -> Answer:
         assert self._stream is not None
-        body = b""
-        async for part in request.stream:  # type: ignore[union-attr]
-            body += part
         method = request.method
-        try:
-            data = request_bytes(method, request.url.target, list(request.headers), body)
-        except WireError as error:
-            raise httpcore.LocalProtocolError(str(error)) from error
+        if isinstance(request, Plain):
+            data, closes = request.data, request.fields.closes
+        else:
+            body = b""
+            async for part in request.stream:  # type: ignore[union-attr]
+                body += part
+            try:
+                data = request_bytes(method, request.url.target, list(request.headers), body)
+            except WireError as error:
+                raise httpcore.LocalProtocolError(str(error)) from error
+            closes = any(
+                name.lower() == b"connection" and b"close" in value.lower()
+                for name, value in request.headers
+            )
         await self._stream.write(data)
         while True:
             head = await self._head()
@@ -108,19 +203,12 @@ class Connection:
             framing = Framing.of(head, method)
         except WireError as error:
             raise httpcore.RemoteProtocolError(str(error)) from error
-        keep = (
-            head.status != 101
-            and head.keeps_alive()
-            and not any(
-                name.lower() == b"connection" and b"close" in value.lower()
-                for name, value in request.headers
-            )
-        )
-        return httpcore.Response(
-            status=head.status,
-            headers=head.headers,
-            content=_Body(self, framing, keep and framing.kind != "close"),
-            extensions={
+        keep = head.status != 101 and head.keeps_alive() and not closes
+        return Answer(
+            head.status,
+            head.headers,
+            _Body(self, framing, keep and framing.kind != "close"),
+            {
                 "http_version": b"HTTP/" + head.version,
                 "reason_phrase": head.reason,
                 "network_stream": self._stream,

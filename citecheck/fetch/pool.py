@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import httpcore
 import trio
 
-from citecheck.fetch.http11 import Connection
+from citecheck.fetch.http11 import Connection, Request, Response
 
 _NEW_CONNECTION_TRIES = 3
 """How many connections a request is offered to when each refuses it unsent (GOAWAY); then the
@@ -111,7 +111,7 @@ class Connections:
             else:
                 del self._origins[key]
 
-    async def request(self, request: httpcore.Request) -> httpcore.Response:
+    async def request(self, request: Request) -> Response:
         """Send `request` on a connection to its origin; the connection comes back to the pool
         when the response's stream is closed."""
         url = request.url

@@ -48,21 +48,28 @@ def request_bytes(
     the message (CR, LF, NUL; a space in the target; a name that is not a token)."""
     if not _TOKEN.fullmatch(method) or not target or _UNSAFE.search(target) or b" " in target:
         raise WireError(f"cannot send {method!r} {target!r}")
-    lines = [method, b" ", target, b" HTTP/1.1\r\n"]
-    chunked = False
-    for name, value in headers:
-        if not _TOKEN.fullmatch(name) or _UNSAFE.search(value):
-            raise WireError(f"cannot send the header {name!r}")
-        if name.lower() == b"transfer-encoding" and value.strip().lower() == b"chunked":
-            chunked = True
-        lines += [name, b": ", value, b"\r\n"]
-    lines.append(b"\r\n")
+    lines = [method, b" ", target, b" HTTP/1.1\r\n", header_block(headers), b"\r\n"]
+    chunked = any(
+        name.lower() == b"transfer-encoding" and value.strip().lower() == b"chunked"
+        for name, value in headers
+    )
     if chunked:
         if body:
             lines += [b"%x\r\n" % len(body), body, b"\r\n"]
         lines.append(b"0\r\n\r\n")
     else:
         lines.append(body)
+    return b"".join(lines)
+
+
+def header_block(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """Header fields as sent, each line ending in CRLF. Raises WireError for a name that is
+    not a token or a value with CR, LF or NUL."""
+    lines: list[bytes] = []
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name) or _UNSAFE.search(value):
+            raise WireError(f"cannot send the header {name!r}")
+        lines += [name, b": ", value, b"\r\n"]
     return b"".join(lines)
 
 

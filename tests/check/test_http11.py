@@ -252,3 +252,82 @@ async def test_garbled_or_cut_answers_are_unreachable_not_errors(
     outcome = results[0].outcome
     assert outcome.status == "unreachable"
     assert outcome.reason == "closed"
+
+
+FIELDS = [
+    (b"Accept", b"text/html,*/*;q=0.8"),
+    (b"Accept-Encoding", b"gzip, deflate"),
+    (b"User-Agent", b"citecheck/1 (+https://example.org)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "host"),
+    [(b"HEAD", b"/", b"news.example"), (b"GET", b"/a/b?c=1&d=%20", b"127.0.0.1:8080")],
+)
+def test_a_plain_request_is_the_bytes_its_httpcore_request_would_be(
+    method: bytes, target: bytes, host: bytes
+) -> None:
+    import httpcore
+
+    from citecheck.fetch.http11 import Fields, Plain
+    from citecheck.fetch.wire import request_bytes
+
+    url = httpcore.URL(scheme=b"http", host=host.split(b":")[0], port=80, target=target)
+    plain = Plain(method, url, host, Fields.of(FIELDS))
+    core = plain.core()
+    assert core.method == method
+    assert core.url == url
+    assert core.headers == [(b"Host", host), *FIELDS]
+    assert plain.data == request_bytes(method, target, core.headers)
+
+
+def test_fields_are_checked_once_and_know_whether_they_close() -> None:
+    from citecheck.fetch.http11 import Fields
+    from citecheck.fetch.wire import WireError
+
+    fields = Fields.of(FIELDS)
+    assert fields.block == b"".join(name + b": " + value + b"\r\n" for name, value in FIELDS)
+    assert not fields.closes
+    assert Fields.of([*FIELDS, (b"Connection", b"Close")]).closes
+    for bad in [(b"X-Note", b"a\r\nInjected: 1"), (b"Bad Name", b"1"), (b"X", b"nul\0")]:
+        with pytest.raises(WireError):
+            Fields.of([*FIELDS, bad])
+
+
+@pytest.mark.parametrize("target", [b"/a b", b"/a\r\nInjected: 1", b""])
+def test_a_plain_request_refuses_a_target_that_would_break_the_message(target: bytes) -> None:
+    import httpcore
+
+    from citecheck.fetch.http11 import Fields, Plain
+
+    url = httpcore.URL(scheme=b"http", host=b"news.example", port=80, target=b"/")
+    url.target = target  # (httpcore.URL checks nothing of it either)
+    with pytest.raises(httpcore.LocalProtocolError):
+        Plain(b"GET", url, b"news.example", Fields.of(FIELDS))
+
+
+@pytest.mark.trio
+async def test_requests_on_a_kept_connection_differ_only_in_their_target(web: FakeWeb) -> None:
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    results, server = await raw_fetch(web, [(answer, False), (answer, False)], ["/a", "/b?c=1"])
+    assert [r.outcome.status for r in results] == ["ok", "ok"]
+    assert server.connections == 1
+    first, second = server.requests
+    assert first.startswith(b"HEAD /a HTTP/1.1\r\nHost: other.example\r\n")
+    assert second == first.replace(b"HEAD /a ", b"HEAD /b?c=1 ", 1)
+    assert b"\r\nUser-Agent: citecheck/" in first
+
+
+@pytest.mark.trio
+async def test_an_extra_header_that_cannot_be_sent_fails_the_request_without_sending_it(
+    web: FakeWeb,
+) -> None:
+    web.route("news.example", "/", page("A"))
+    settings = FetchSettings(retries=0, timeout=2.0, headers=(("X-Note", "a\rb"),))
+    async with fetcher_for(web, settings) as fetcher:
+        fetched = await fetcher.fetch(target("http://news.example/"))
+    # As before the direct path encoded its fields once: httpx's path, failed before sending.
+    assert fetched.outcome.status == "unreachable"
+    assert "cannot send the header b'X-Note'" in fetched.outcome.detail
+    assert web.seen == []
