@@ -418,9 +418,10 @@ def _spares(args: Sequence[str]) -> AbstractContextManager[None]:
     and reads anything else: they import the HTTP stack (a quarter of a second of trio and
     httpx) while it parses the command line, reads the configuration and extracts the first
     links (`shards.spares`). As many as `--workers` makes by default; `check_paths` forks more
-    if asked for more, and those it does not use (`--max-concurrency 1`, a configuration
-    file's cassette, a rerun the cache answers) are stopped when the run ends. The command
-    line is only glanced at here: a spare is never more than a head start."""
+    if asked for more, and those it does not use are stopped: as soon as it has what it
+    needs (a configuration file's smaller `workers`, a rerun the cache answers), or when the
+    run ends (`--max-concurrency 1`, a configuration file's cassette). The command line is
+    only glanced at here: a spare is never more than a head start."""
     if not args or args[0] not in _CHECKING or any(a.split("=")[0] in _NO_SPARES for a in args):
         from contextlib import nullcontext
 

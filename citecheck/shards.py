@@ -282,8 +282,8 @@ _spares: list[_Spare] = []
 @contextmanager
 def spares(count: int) -> Iterator[None]:
     """Fork `count` checking workers now, for a `Shards` entered inside to take instead of
-    forking its own; those left over are stopped on leaving (and nothing is forked when `fork`
-    is not available).
+    forking its own; those it does not take are stopped as it takes its own, or on leaving if
+    none does (and nothing is forked when `fork` is not available).
 
     A worker spends its first quarter of a second importing the HTTP stack (trio, httpx, the
     fetcher). Forked by `Shards`, it starts once this process has imported what it reads and
@@ -316,20 +316,28 @@ def spares(count: int) -> Iterator[None]:
     try:
         yield
     finally:
-        for spare in _spares:
-            spare.inbox.close()
-            spare.outbox.close()
-            spare.process.terminate()
-        for spare in _spares:
-            spare.process.join()
+        _stop_spares()
         _spares[:] = outer
 
 
 def _take_spares(count: int) -> list[_Spare]:
-    """Up to `count` of the forked spares, no longer spare."""
+    """Up to `count` of the forked spares, no longer spare; the others are stopped at once (a
+    run has one `Shards`: they would only hold their memory until it ends)."""
     taken = _spares[:count]
     del _spares[:count]
+    _stop_spares()
     return taken
+
+
+def _stop_spares() -> None:
+    """Stop the spares not taken, and forget them."""
+    for spare in _spares:
+        spare.inbox.close()
+        spare.outbox.close()
+        spare.process.terminate()
+    for spare in _spares:
+        spare.process.join()
+    _spares.clear()
 
 
 def _spare(inbox: Connection, outbox: Connection, parent: int) -> None:

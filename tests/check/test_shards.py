@@ -92,6 +92,20 @@ def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
     assert not spare.is_alive()
 
 
+def test_spares_a_run_does_not_take_are_stopped_as_soon_as_its_shards_are_forked() -> None:
+    from citecheck import shards
+    from citecheck.check import Paywalled
+
+    with shards.spares(3):
+        forked = [spare.process for spare in shards._spares]
+        with Shards(FetchSettings(max_concurrency=4), 1, paywalled=Paywalled()) as sharded:
+            assert sharded._processes == forked[:1]
+            assert shards._spares == []
+            assert [process.is_alive() for process in forked] == [True, False, False]
+            assert sharded.results() == {}
+    assert not any(process.is_alive() for process in forked)
+
+
 def test_spares_not_taken_are_stopped_when_the_run_ends() -> None:
     from citecheck import shards
 
