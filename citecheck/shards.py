@@ -128,37 +128,51 @@ class Shards:
         return self
 
     def _fork(self, context: multiprocessing.context.ForkContext) -> None:
-        shares = split(self._settings.max_concurrency, self._count)
-        taken = _take_spares(len(shares)) if self._spares_fit() else []
-        for spare, share in zip(taken, shares, strict=False):
-            # A spare forked before the settings were known is sent them, and the paywall test,
-            # before its first targets.
-            spare.inbox.send((replace(self._settings, max_concurrency=share), self._paywalled))
-            self._inboxes.append(spare.inbox)
-            self._outboxes.append(spare.outbox)
-            self._processes.append(spare.process)
-        for share in shares[len(taken) :]:
-            inbox_read, inbox_write = context.Pipe(duplex=False)
-            outbox_read, outbox_write = context.Pipe(duplex=False)
+        taken = _take_spares(self._count) if self._spares_fit() else []
+        for share in split(self._settings.max_concurrency, self._count):
             settings = replace(self._settings, max_concurrency=share)
-            process = context.Process(
-                target=_work,
-                args=(
-                    inbox_read,
-                    outbox_write,
-                    settings,
-                    self._transport,
-                    self._paywalled,
-                    os.getpid(),
-                ),
-                daemon=True,
-            )
-            process.start()
-            inbox_read.close()
-            outbox_write.close()
-            self._inboxes.append(inbox_write)
-            self._outboxes.append(outbox_read)
-            self._processes.append(process)
+            while taken:
+                if self._hand(taken.pop(0), settings):
+                    break
+            else:
+                self._start(context, settings)
+
+    def _hand(self, spare: _Spare, settings: FetchSettings) -> bool:
+        """Make `spare` one of these shards' workers: send it its settings and the paywall
+        test, before its first targets. False if it is gone (killed before its orders came):
+        it is stopped, and another is forked in its place."""
+        try:
+            spare.inbox.send((settings, self._paywalled))
+        except OSError:
+            _stop([spare])
+            return False
+        self._inboxes.append(spare.inbox)
+        self._outboxes.append(spare.outbox)
+        self._processes.append(spare.process)
+        return True
+
+    def _start(self, context: multiprocessing.context.ForkContext, settings: FetchSettings) -> None:
+        """Fork a worker with `settings`."""
+        inbox_read, inbox_write = context.Pipe(duplex=False)
+        outbox_read, outbox_write = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work,
+            args=(
+                inbox_read,
+                outbox_write,
+                settings,
+                self._transport,
+                self._paywalled,
+                os.getpid(),
+            ),
+            daemon=True,
+        )
+        process.start()
+        inbox_read.close()
+        outbox_write.close()
+        self._inboxes.append(inbox_write)
+        self._outboxes.append(outbox_read)
+        self._processes.append(process)
 
     def _spares_fit(self) -> bool:
         """Whether spares can work for these shards: they check on the network (they were
@@ -331,13 +345,18 @@ def _take_spares(count: int) -> list[_Spare]:
 
 def _stop_spares() -> None:
     """Stop the spares not taken, and forget them."""
-    for spare in _spares:
+    _stop(_spares)
+    _spares.clear()
+
+
+def _stop(stopped: list[_Spare]) -> None:
+    """Close the pipes of spares, and end them."""
+    for spare in stopped:
         spare.inbox.close()
         spare.outbox.close()
         spare.process.terminate()
-    for spare in _spares:
+    for spare in stopped:
         spare.process.join()
-    _spares.clear()
 
 
 def _spare(inbox: Connection, outbox: Connection, parent: int) -> None:

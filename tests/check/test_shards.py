@@ -106,6 +106,28 @@ def test_spares_a_run_does_not_take_are_stopped_as_soon_as_its_shards_are_forked
     assert not any(process.is_alive() for process in forked)
 
 
+def test_a_spare_killed_before_its_orders_is_replaced_by_a_new_worker() -> None:
+    # No request leaves: the only link is a loopback literal, refused before any connection.
+    import signal
+
+    from citecheck import shards
+    from citecheck.check import Paywalled
+
+    with shards.spares(1):
+        spare = shards._spares[0].process
+        assert spare.pid is not None
+        os.kill(spare.pid, signal.SIGKILL)
+        spare.join()
+        with Shards(FetchSettings(max_concurrency=4), 1, paywalled=Paywalled()) as sharded:
+            assert len(sharded._processes) == 1
+            assert sharded._processes != [spare]
+            target = normalise("http://127.0.0.1:9/page")
+            assert isinstance(target, Target)
+            sharded.add(target, False)
+            results = sharded.results()
+    assert [fetched.outcome.status for fetched in results.values()] == ["refused-private"]
+
+
 def test_spares_not_taken_are_stopped_when_the_run_ends() -> None:
     from citecheck import shards
 
