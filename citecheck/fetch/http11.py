@@ -19,7 +19,6 @@ error, a cancelled request, a body left unread) closes it.
 
 from __future__ import annotations
 
-import re
 import ssl
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -34,15 +33,15 @@ from citecheck.fetch.wire import (
     Framing,
     Head,
     WireError,
+    asks_close,
     head_end,
     header_block,
     request_bytes,
+    request_line,
 )
 
 READ_BYTES = 64 * 1024
 """How much is asked of the socket at a time (httpcore's figure)."""
-
-_UNSAFE_TARGET = re.compile(rb"[\r\n\0 ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +59,7 @@ class Fields:
     @classmethod
     def of(cls, headers: list[tuple[bytes, bytes]]) -> Fields:
         """Raises WireError for a field that cannot be sent (`wire.header_block`)."""
-        closes = any(
-            name.lower() == b"connection" and b"close" in value.lower() for name, value in headers
-        )
-        return cls(headers, header_block(headers), closes)
+        return cls(headers, header_block(headers), asks_close(headers))
 
 
 class Plain:
@@ -76,17 +72,18 @@ class Plain:
     __slots__ = ("data", "extensions", "fields", "host", "method", "url")
 
     def __init__(self, method: bytes, url: httpcore.URL, host: bytes, fields: Fields) -> None:
-        target = url.target
-        if not target or _UNSAFE_TARGET.search(target) or _UNSAFE_TARGET.search(host):
-            raise httpcore.LocalProtocolError(f"cannot send {method!r} {target!r}")
+        try:
+            if b" " in host:  # (a field value may hold one; a host never does)
+                raise WireError(f"cannot send the host {host!r}")
+            start = request_line(method, url.target) + header_block([(b"Host", host)])
+        except WireError as error:
+            raise httpcore.LocalProtocolError(str(error)) from error
         self.method = method
         self.url = url
         self.host = host
         self.fields = fields
         self.extensions: dict[str, Any] = {}
-        self.data = b"".join(
-            (method, b" ", target, b" HTTP/1.1\r\nHost: ", host, b"\r\n", fields.block, b"\r\n")
-        )
+        self.data = b"".join((start, fields.block, b"\r\n"))
         """The request as sent."""
 
     def core(self) -> httpcore.Request:
@@ -193,10 +190,7 @@ class Connection:
                 data = request_bytes(method, request.url.target, list(request.headers), body)
             except WireError as error:
                 raise httpcore.LocalProtocolError(str(error)) from error
-            closes = any(
-                name.lower() == b"connection" and b"close" in value.lower()
-                for name, value in request.headers
-            )
+            closes = asks_close(request.headers)
         await self._stream.write(data)
         while True:
             head = await self._head()

@@ -46,9 +46,7 @@ def request_bytes(
 ) -> bytes:
     """A request as sent. Raises WireError for a method, target or header that would break
     the message (CR, LF, NUL; a space in the target; a name that is not a token)."""
-    if not _TOKEN.fullmatch(method) or not target or _UNSAFE.search(target) or b" " in target:
-        raise WireError(f"cannot send {method!r} {target!r}")
-    lines = [method, b" ", target, b" HTTP/1.1\r\n", header_block(headers), b"\r\n"]
+    lines = [request_line(method, target), header_block(headers), b"\r\n"]
     chunked = any(
         name.lower() == b"transfer-encoding" and value.strip().lower() == b"chunked"
         for name, value in headers
@@ -60,6 +58,21 @@ def request_bytes(
     else:
         lines.append(body)
     return b"".join(lines)
+
+
+def request_line(method: bytes, target: bytes) -> bytes:
+    """A request's first line, CRLF included. Raises WireError for a method that is not a
+    token, or an empty target or one with a space, CR, LF or NUL."""
+    if not _TOKEN.fullmatch(method) or not target or _UNSAFE.search(target) or b" " in target:
+        raise WireError(f"cannot send {method!r} {target!r}")
+    return b"".join((method, b" ", target, b" HTTP/1.1\r\n"))
+
+
+def asks_close(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether request header fields ask the server to close the connection after its answer."""
+    return any(
+        name.lower() == b"connection" and b"close" in value.lower() for name, value in headers
+    )
 
 
 def header_block(headers: list[tuple[bytes, bytes]]) -> bytes:

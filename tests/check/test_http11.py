@@ -307,6 +307,17 @@ def test_a_plain_request_refuses_a_target_that_would_break_the_message(target: b
         Plain(b"GET", url, b"news.example", Fields.of(FIELDS))
 
 
+@pytest.mark.parametrize("host", [b"news example", b"news.example\r\nInjected: 1", b"a\0b"])
+def test_a_plain_request_refuses_a_host_that_would_break_the_message(host: bytes) -> None:
+    import httpcore
+
+    from citecheck.fetch.http11 import Fields, Plain
+
+    url = httpcore.URL(scheme=b"http", host=b"news.example", port=80, target=b"/")
+    with pytest.raises(httpcore.LocalProtocolError):
+        Plain(b"GET", url, host, Fields.of(FIELDS))
+
+
 @pytest.mark.trio
 async def test_requests_on_a_kept_connection_differ_only_in_their_target(web: FakeWeb) -> None:
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
