@@ -132,14 +132,11 @@ async def send(
         try:
             port = parts.port
         except ValueError:  # out of range: httpx's parsing says so
-            port = -1
-        chosen = (user_agent, headers)
-        if chosen in transport.headers:
-            fields = transport.headers[chosen]
+            pass
         else:
-            fields = transport.headers[chosen] = _fields(client, user_agent, headers)
-        if fields is not None and port != -1:
-            return await _send_direct(client, transport, method, url, parts, port, fields)
+            fields = _fields(client, transport, user_agent, headers)
+            if fields is not None:
+                return await _send_direct(client, transport, method, url, parts, port, fields)
     return await _send_httpx(
         client, method, url, user_agent=user_agent, credentials=credentials, headers=headers
     )
@@ -158,14 +155,20 @@ def _headers(
 
 
 def _fields(
-    client: httpx.AsyncClient, user_agent: str, extra: tuple[tuple[str, str], ...]
+    client: httpx.AsyncClient,
+    transport: PoolTransport,
+    user_agent: str,
+    extra: tuple[tuple[str, str], ...],
 ) -> Fields | None:
     """The header fields of the direct path for a User-Agent and extra headers, checked and
-    encoded; None if one cannot be sent as it is."""
-    try:
-        return Fields.of(list(_headers(client, user_agent, extra).raw))
-    except WireError:
-        return None
+    encoded once (kept in `transport.headers`); None if one cannot be sent as it is."""
+    chosen = (user_agent, extra)
+    if chosen not in transport.headers:
+        try:
+            transport.headers[chosen] = Fields.of(list(_headers(client, user_agent, extra).raw))
+        except WireError:
+            transport.headers[chosen] = None
+    return transport.headers[chosen]
 
 
 async def _send_direct(
