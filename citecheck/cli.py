@@ -400,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _spares(sys.argv[1:] if argv is None else argv):
             return _main(argv)
-    except KeyboardInterrupt:  # before the command's own handling began, or after it ended
+    except KeyboardInterrupt:  # Ctrl-C, whenever it comes (the spares are stopped by then)
         return 130
     finally:
         gc.set_threshold(*thresholds)
@@ -463,5 +463,3 @@ def _main(argv: Sequence[str] | None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except KeyboardInterrupt:
-        return 130

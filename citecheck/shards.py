@@ -274,6 +274,17 @@ def _work(
 ) -> None:
     """A worker: fetch what comes in, send back (key, result) lists, then None."""
     _detach(parent)
+    _check(inbox, outbox, settings, transport, paywalled)
+
+
+def _check(
+    inbox: Connection,
+    outbox: Connection,
+    settings: FetchSettings,
+    transport: httpx.AsyncBaseTransport | None,
+    paywalled: Callable[[str], bool],
+) -> None:
+    """What a worker does once it has its settings (`_work`, `_spare`)."""
     import trio
 
     trio.run(_serve, inbox, outbox, settings, transport, paywalled)
@@ -363,18 +374,18 @@ def _spare(inbox: Connection, outbox: Connection, parent: int) -> None:
     """A spare worker: import what checking takes, wait for its orders, then work as `_work`
     does."""
     _detach(parent)
-    import trio
+    # Imported now, while the parent reads.
+    import trio  # noqa: F401
 
     import citecheck.fetch
-    import citecheck.gate  # noqa: F401  (imported now, while the parent reads)
+    import citecheck.gate  # noqa: F401
 
     try:
         orders = inbox.recv()
     except EOFError:
         return
     settings, paywalled = orders
-    trio.run(_serve, inbox, outbox, settings, None, paywalled)
-    outbox.send(None)
+    _check(inbox, outbox, settings, None, paywalled)
 
 
 def _detach(parent: int) -> None:
