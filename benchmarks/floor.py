@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks" / ".work" / "bench"
@@ -49,16 +50,17 @@ def input_order(corpus: Path) -> list[str]:
     return list(seen)
 
 
-def costs(corpus: Path, latency: float) -> dict[str, tuple[float, bool]]:
-    """Each URL's least time (as `bench.py`'s `url_cost`) and whether it is a slow one, for
+def costs(
+    harness: ModuleType, corpus: Path, latency: float, timeout: float
+) -> dict[str, tuple[float, bool]]:
+    """Each URL's least time (the harness's `url_cost`) and whether it is a slow one, for
     every URL of a redirect chain too."""
-    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
-    found: dict[str, tuple[float, bool]] = {}
-    for entry in manifest["urls"]:
-        cost = (entry["hops"] + 1) * latency + entry["extra_ms"] / 1000.0
-        for url in entry.get("chain", [entry["url"]]):
-            found[url] = (cost, entry["kind"] == "slow")
-    return found
+    manifest = harness.load_manifest(str(corpus))
+    entries = manifest["_by_url"]
+    return {
+        url: (harness.url_cost(entries[first], latency, timeout), entries[first]["kind"] == "slow")
+        for url, first in manifest["_alias"].items()
+    }
 
 
 def ordered_bound(
@@ -106,10 +108,14 @@ def main() -> None:
     parser.add_argument("--corpora", default="c1000,c5000")
     parser.add_argument("--concurrency", default="64,128")
     parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--timeout", type=float, default=10.0, help="as check_bench.py's runs")
     parser.add_argument("--imports", type=int, default=7, help="runs of the import timing")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--results", type=Path, help="a check_bench.py results.json")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.bench))
+    import bench as harness  # the harness's bench.py
+
     started = import_time(args.python, args.imports)
     results = args.results
     if results is not None and not results.is_absolute():
@@ -123,7 +129,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for name in args.corpora.split(","):
         corpus = args.bench / "corpus" / name
-        order, cost = input_order(corpus), costs(corpus, args.latency_ms / 1000.0)
+        order = input_order(corpus)
+        cost = costs(harness, corpus, args.latency_ms / 1000.0, args.timeout)
         for slots in (int(c) for c in args.concurrency.split(",")):
             bound, slow = ordered_bound(order, cost, slots, 0.0)
             floor, _ = ordered_bound(order, cost, slots, started)
