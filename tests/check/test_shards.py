@@ -1,4 +1,5 @@
-"""`shards.py` in plain values: how the global limit is divided and how groups are assigned."""
+"""`shards.py`: how the global limit is divided and how groups are assigned (in plain values),
+and the spare workers forked ahead (real processes, no request leaving the machine)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from citecheck.model import Target
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, processes, split
 from citecheck.targets import normalise
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from citecheck.fetch import Fetched
 
 
 def test_by_default_half_the_cpus_check_and_the_rest_extract() -> None:
@@ -74,6 +79,15 @@ def test_nothing_can_be_added_once_the_workers_are_told_the_input_is_over() -> N
         assert shards.results() == {}
 
 
+def _check_loopback(sharded: Shards) -> dict[tuple[object, bool], Fetched]:
+    """`sharded`'s results for one loopback link: refused before any connection, so no request
+    leaves this machine, yet a worker must have taken it and answered."""
+    target = normalise("http://127.0.0.1:9/page")
+    assert isinstance(target, Target)
+    sharded.add(target, False)
+    return sharded.results()
+
+
 def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
     # No request leaves: the only link is a loopback literal, refused before any connection.
     from citecheck import shards
@@ -84,10 +98,7 @@ def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
         with Shards(FetchSettings(max_concurrency=4), 1, paywalled=Paywalled()) as sharded:
             assert shards._spares == []  # taken
             assert sharded._processes == [spare]  # and not forked again
-            target = normalise("http://127.0.0.1:9/page")
-            assert isinstance(target, Target)
-            sharded.add(target, False)
-            results = sharded.results()
+            results = _check_loopback(sharded)
     assert [fetched.outcome.status for fetched in results.values()] == ["refused-private"]
     assert not spare.is_alive()
 
@@ -121,10 +132,7 @@ def test_a_spare_killed_before_its_orders_is_replaced_by_a_new_worker() -> None:
         with Shards(FetchSettings(max_concurrency=4), 1, paywalled=Paywalled()) as sharded:
             assert len(sharded._processes) == 1
             assert sharded._processes != [spare]
-            target = normalise("http://127.0.0.1:9/page")
-            assert isinstance(target, Target)
-            sharded.add(target, False)
-            results = sharded.results()
+            results = _check_loopback(sharded)
     assert [fetched.outcome.status for fetched in results.values()] == ["refused-private"]
 
 
