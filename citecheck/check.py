@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Container, Iterator, Sequence
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from citecheck.collect import DEFAULT_EXTENSIONS, collect
@@ -35,6 +34,7 @@ from citecheck.model import (
 )
 from citecheck.passes import Done, Event, Links, events, warm
 from citecheck.plans import Plan, plan, shown
+from citecheck.policy import Paywalled
 from citecheck.run import Extraction
 from citecheck.settings import FetchSettings
 from citecheck.shards import Shards, can_fork, processes
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from citecheck.confirm import History
     from citecheck.fetch import Fetched, Fetcher
     from citecheck.pagefacts import PageFacts
-    from citecheck.publishers.registry import Registry
     from citecheck.resolve.model import Resolution, ResolveOptions
     from citecheck.verify.model import VerifyOptions
 
@@ -163,23 +162,6 @@ def check_paths(
         return run.report(collected.problems, archive, transport)
     finally:
         run.close_cache()
-
-
-@dataclass(frozen=True)
-class Paywalled:
-    """Whether a URL's publisher keeps its pages behind a paywall: the fetcher's `paywalled`
-    (a 403 from such a publisher is `paywalled`). `registry`: the run's publishers; None, the
-    built-in ones. It pickles, so that a checking worker forked before the run's settings were
-    known can be sent it (`shards.spares`)."""
-
-    registry: Registry | None = None
-
-    def __call__(self, url: str) -> bool:
-        from citecheck.publishers import default_registry
-
-        registry = self.registry if self.registry is not None else default_registry()
-        publisher = registry.for_url(url)
-        return publisher is not None and publisher.paywall
 
 
 class Run:

@@ -47,6 +47,10 @@ from citecheck import signals
 from citecheck.model import Outcome, Redirect, Status
 from citecheck.targets import FETCHED_SCHEMES, redact
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from citecheck.publishers.registry import Registry
+
 MAX_REDIRECTS = 10
 """The most redirects followed for one link."""
 
@@ -282,6 +286,26 @@ def classify(start_url: str, answer: Answer, *, paywall: bool = False) -> Outcom
         redirects=answer.redirects,
         suggested_url=suggested_url(answer) if code == "redirected" else None,
     )
+
+
+@dataclass(frozen=True)
+class Paywalled:
+    """Whether a URL's publisher keeps its pages behind a paywall: the fetcher's `paywalled`
+    (a 403 from such a publisher is `paywalled`). `registry`: the run's publishers; None, the
+    built-in ones. It pickles, so that a checking worker forked before the run's settings were
+    known can be sent it (`shards.spares`). It lives here, beside the rule it feeds
+    (`classify`), because a worker already has this module: unpickling it imports nothing the
+    worker would not (from `check.py` it imported the extraction modules, 0.015 s before the
+    first request could leave)."""
+
+    registry: Registry | None = None
+
+    def __call__(self, url: str) -> bool:
+        from citecheck.publishers import default_registry
+
+        registry = self.registry if self.registry is not None else default_registry()
+        publisher = registry.for_url(url)
+        return publisher is not None and publisher.paywall
 
 
 def _hops(redirects: tuple[Redirect, ...]) -> str:

@@ -177,7 +177,7 @@ class Shards:
     def _spares_fit(self) -> bool:
         """Whether spares can work for these shards: they check on the network (they were
         forked before any transport was made), and the paywall test can be sent to them
-        (`check.Paywalled` pickles; a test's closure may not)."""
+        (`policy.Paywalled` pickles; a test's closure may not)."""
         if self._transport is not None or not _spares:
             return False
         try:
@@ -315,7 +315,7 @@ def spares(count: int) -> Iterator[None]:
     checks with and read its configuration; forked as the command starts (`cli._spares`), it
     imports while this process does, and the first requests leave about 0.05 s sooner
     (BENCHMARKS.md, round 9). A spare is sent its settings and `paywalled` (pickled:
-    `check.Paywalled`) by the `Shards` that takes it; one with a transport (a test's, a
+    `policy.Paywalled`) by the `Shards` that takes it; one with a transport (a test's, a
     cassette's) takes none."""
     if count < 1 or not can_fork():
         yield
@@ -374,18 +374,21 @@ def _spare(inbox: Connection, outbox: Connection, parent: int) -> None:
     """A spare worker: import what checking takes, wait for its orders, then work as `_work`
     does."""
     _detach(parent)
-    # Imported now, while the parent reads.
-    import trio  # noqa: F401
-
-    import citecheck.fetch
-    import citecheck.gate  # noqa: F401
-
+    _import_stack()  # now, while the parent reads
     try:
         orders = inbox.recv()
     except EOFError:
         return
     settings, paywalled = orders
     _check(inbox, outbox, settings, None, paywalled)
+
+
+def _import_stack() -> None:
+    """Import what a worker checks with (trio, httpx, the fetcher)."""
+    import trio  # noqa: F401
+
+    import citecheck.fetch
+    import citecheck.gate  # noqa: F401
 
 
 def _detach(parent: int) -> None:

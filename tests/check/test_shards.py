@@ -91,7 +91,7 @@ def _check_loopback(sharded: Shards) -> dict[tuple[object, bool], Fetched]:
 def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
     # No request leaves: the only link is a loopback literal, refused before any connection.
     from citecheck import shards
-    from citecheck.check import Paywalled
+    from citecheck.policy import Paywalled
 
     with shards.spares(1):
         spare = shards._spares[0].process
@@ -105,7 +105,7 @@ def test_a_spare_forked_ahead_is_taken_by_the_shards_and_checks() -> None:
 
 def test_spares_a_run_does_not_take_are_stopped_as_soon_as_its_shards_are_forked() -> None:
     from citecheck import shards
-    from citecheck.check import Paywalled
+    from citecheck.policy import Paywalled
 
     with shards.spares(3):
         forked = [spare.process for spare in shards._spares]
@@ -122,7 +122,7 @@ def test_a_spare_killed_before_its_orders_is_replaced_by_a_new_worker() -> None:
     import signal
 
     from citecheck import shards
-    from citecheck.check import Paywalled
+    from citecheck.policy import Paywalled
 
     with shards.spares(1):
         spare = shards._spares[0].process
@@ -175,7 +175,7 @@ def test_spares_are_left_to_shards_with_a_transport_or_a_paywall_test_that_canno
 def test_the_paywall_test_sent_to_a_spare_answers_as_before() -> None:
     import pickle
 
-    from citecheck.check import Paywalled
+    from citecheck.policy import Paywalled
     from citecheck.publishers import default_registry
 
     for paywalled in (Paywalled(), Paywalled(default_registry())):
@@ -184,6 +184,32 @@ def test_the_paywall_test_sent_to_a_spare_answers_as_before() -> None:
             assert sent(url) == paywalled(url)
         assert sent("https://www.nytimes.com/x") is True
         assert sent("https://apnews.com/x") is False
+
+
+def test_a_spares_orders_import_nothing_its_imports_did_not() -> None:
+    # A spare imports the HTTP stack, then waits for its orders: what unpickling them imports
+    # is on the way to the first request (while the paywall test lived in check.py, it was
+    # citecheck.check and the extraction modules, 0.015 s).
+    import pickle
+    import subprocess
+    import sys
+
+    from citecheck.policy import Paywalled
+
+    orders = pickle.dumps((FetchSettings(max_concurrency=64), Paywalled()))
+    script = (
+        "import pickle, sys\n"
+        "import citecheck.cli, citecheck.shards\n"  # what the spare was forked with
+        "citecheck.shards._import_stack()\n"
+        "before = set(sys.modules)\n"
+        "settings, paywalled = pickle.loads(sys.stdin.buffer.read())\n"
+        "print(sorted(set(sys.modules) - before))\n"
+        "assert settings.max_concurrency == 64 and paywalled('https://www.nytimes.com/x')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=orders, capture_output=True, timeout=60, check=True
+    )
+    assert done.stdout.decode().strip() == "[]"
 
 
 @pytest.mark.parametrize(
