@@ -294,3 +294,16 @@ def test_extensions_flag_filters_directories(
     )
     assert code == 0
     assert [c["url"] for c in json.loads(out)["citations"]] == ["https://a.org/rst"]
+
+
+def test_the_checking_workers_are_forked_before_the_command_line_is_parsed() -> None:
+    # `main` forks the spares first (`_spares`): what this module imports by then is on the
+    # way to the first request, and argparse (0.01 s) is for the parent alone.
+    script = (
+        "import sys\n"
+        "import citecheck.cli\n"
+        "assert 'argparse' not in sys.modules, 'imported with citecheck.cli'\n"
+        "citecheck.cli._parser().parse_args(['check', 'a.md'])\n"
+        "assert 'argparse' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
