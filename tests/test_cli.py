@@ -307,3 +307,46 @@ def test_the_checking_workers_are_forked_before_the_command_line_is_parsed() -> 
         "assert 'argparse' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def test_a_report_in_pieces_is_written_in_blocks_not_a_write_a_piece(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # With PYTHONUNBUFFERED, standard output has no buffer: a write a citation was a system
+    # call a citation.
+    from citecheck import cli
+
+    class Raw:
+        """An unbuffered standard output's binary layer: every write is kept apart."""
+
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+
+        def write(self, data: bytes) -> int:
+            self.writes.append(data)
+            return len(data)
+
+        def flush(self) -> None:
+            pass
+
+    class Stdout:
+        def __init__(self) -> None:
+            self.buffer = Raw()
+
+        def flush(self) -> None:
+            pass
+
+    stdout = Stdout()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    pieces = [b"x" * 1_000 + str(n).encode() for n in range(2_000)]
+    cli._write(iter(pieces), None)
+    writes = stdout.buffer.writes
+    assert b"".join(writes) == b"".join(pieces)
+    assert len(writes) <= len(b"".join(pieces)) // cli._BLOCK + 1
+    assert all(len(block) >= cli._BLOCK for block in writes[:-1])
+
+    path = tmp_path / "report.json"
+    cli._write(iter(pieces), str(path))
+    assert path.read_bytes() == b"".join(pieces)
+    cli._write(iter([]), str(path))
+    assert path.read_bytes() == b""
