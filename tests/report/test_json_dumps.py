@@ -69,3 +69,19 @@ def test_the_report_written_in_pieces_is_the_report_written_whole(n: int) -> Non
     assert b"".join(pieces) == render_bytes(report)
     citations = len(json.loads(b"".join(pieces))["citations"])
     assert len(pieces) == 3 + citations  # one piece a citation: never the whole list at once
+
+
+def test_preparing_imports_the_encoder_ahead_of_the_report() -> None:
+    # `Prepared.add` runs while the last links are checked; the encoder's import (0.008 s)
+    # would otherwise come in the report's tail.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from citecheck.report.json import Prepared\n"
+        "assert 'orjson' not in sys.modules\n"
+        "Prepared().add([])\n"
+        "assert 'orjson' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
