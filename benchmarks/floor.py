@@ -14,9 +14,12 @@ the first request leaving at `S` seconds:
 - `S = 0`: the ordered bound, for any checker;
 - `S` = the time Python takes to import trio and httpx (measured here, the best of `--imports`
   runs of `python -c "import trio, httpx"`): the bound for a checker that needs them before its
-  first request, however fast it is after that.
+  first request, however fast it is after that;
+- `S` = the time citecheck's checking worker takes to import what it checks with (`STACK`:
+  the command line, then `shards._import_stack`, as a spare does): citecheck's own bound, were
+  everything after its imports free (extracting, checking, the report).
 
-and prints both beside lychee's and citecheck's median times from a `check_bench.py` run
+and prints them beside lychee's and citecheck's median times from a `check_bench.py` run
 (`--results`), when given.
 
 Run, after `check_bench.py` (which makes the corpora and the results), from the project root:
@@ -80,13 +83,17 @@ def ordered_bound(
     return end, last_slow
 
 
-def import_time(python: str, runs: int) -> float:
-    """The least wall time of `python -c "import trio, httpx"`: Python's start and the two
-    imports, before which such a checker sends nothing."""
+STACK = "import citecheck.cli, citecheck.shards; citecheck.shards._import_stack()"
+"""What a citecheck checking worker has imported before its first request."""
+
+
+def import_time(python: str, runs: int, code: str = "import trio, httpx") -> float:
+    """The least wall time of `python -c CODE`: Python's start and the imports, before which
+    such a checker sends nothing."""
     times = []
     for _ in range(runs):
         began = time.perf_counter()
-        subprocess.run([python, "-c", "import trio, httpx"], check=True)
+        subprocess.run([python, "-c", code], check=True)
         times.append(time.perf_counter() - began)
     return min(times)
 
@@ -111,22 +118,28 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="as check_bench.py's runs")
     parser.add_argument("--imports", type=int, default=7, help="runs of the import timing")
     parser.add_argument("--python", default=sys.executable)
-    parser.add_argument("--results", type=Path, help="a check_bench.py results.json")
+    parser.add_argument(
+        "--results", type=Path, help="a check_bench.py results.json (here or in --bench)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(args.bench))
     import bench as harness  # the harness's bench.py
 
     started = import_time(args.python, args.imports)
+    stacked = import_time(args.python, args.imports, STACK)
     results = args.results
-    if results is not None and not results.is_absolute():
-        results = args.bench / results
+    if results is not None and not results.is_absolute() and not results.exists():
+        results = args.bench / results  # as check_bench.py's --out names it
+    if results is not None and not results.is_file():
+        parser.error(f"--results {args.results}: no such file (here or in {args.bench})")
     measured = medians(results) if results is not None else {}
-    print(f"python -c 'import trio, httpx': {started:.3f} s (best of {args.imports})\n")
+    print(f"python -c 'import trio, httpx': {started:.3f} s (best of {args.imports})")
+    print(f"python -c '{STACK}': {stacked:.3f} s (best of {args.imports})\n")
     print(
         "| corpus | C | ordered bound | last slow URL asked | bound after importing trio, httpx"
-        " | lychee (median) | citecheck (median) |"
+        " | bound after citecheck's imports | lychee (median) | citecheck (median) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name in args.corpora.split(","):
         corpus = args.bench / "corpus" / name
         order = input_order(corpus)
@@ -134,11 +147,12 @@ def main() -> None:
         for slots in (int(c) for c in args.concurrency.split(",")):
             bound, slow = ordered_bound(order, cost, slots, 0.0)
             floor, _ = ordered_bound(order, cost, slots, started)
+            own, _ = ordered_bound(order, cost, slots, stacked)
             peers = [measured.get((tool, name, slots)) for tool in ("lychee", "citecheck")]
             shown = [f"{wall:.2f} s" if wall is not None else "—" for wall in peers]
             print(
                 f"| {name} | {slots} | {bound:.2f} s | {slow:.2f} s | {floor:.2f} s"
-                f" | {shown[0]} | {shown[1]} |"
+                f" | {own:.2f} s | {shown[0]} | {shown[1]} |"
             )
 
 
