@@ -189,7 +189,7 @@ def test_the_paywall_test_sent_to_a_spare_answers_as_before() -> None:
 def test_a_spares_orders_import_nothing_its_imports_did_not() -> None:
     # A spare imports the HTTP stack, then waits for its orders: what unpickling them imports
     # is on the way to the first request (while the paywall test lived in check.py, it was
-    # citecheck.check and the extraction modules, 0.015 s).
+    # citecheck.check and the extraction modules, 0.012 s).
     import pickle
     import subprocess
     import sys
