@@ -137,7 +137,7 @@ class Shards:
             else:
                 self._start(context, settings)
 
-    def _hand(self, spare: _Spare, settings: FetchSettings) -> bool:
+    def _hand(self, spare: _Worker, settings: FetchSettings) -> bool:
         """Make `spare` one of these shards' workers: send it its settings and the paywall
         test, before its first targets. False if it is gone (killed before its orders came):
         it is stopped, and another is forked in its place."""
@@ -146,33 +146,19 @@ class Shards:
         except OSError:
             _stop([spare])
             return False
-        self._inboxes.append(spare.inbox)
-        self._outboxes.append(spare.outbox)
-        self._processes.append(spare.process)
+        self._adopt(spare)
         return True
 
     def _start(self, context: multiprocessing.context.ForkContext, settings: FetchSettings) -> None:
         """Fork a worker with `settings`."""
-        inbox_read, inbox_write = context.Pipe(duplex=False)
-        outbox_read, outbox_write = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_work,
-            args=(
-                inbox_read,
-                outbox_write,
-                settings,
-                self._transport,
-                self._paywalled,
-                os.getpid(),
-            ),
-            daemon=True,
-        )
-        process.start()
-        inbox_read.close()
-        outbox_write.close()
-        self._inboxes.append(inbox_write)
-        self._outboxes.append(outbox_read)
-        self._processes.append(process)
+        args = (settings, self._transport, self._paywalled, os.getpid())
+        self._adopt(_launch(context, _work, *args))
+
+    def _adopt(self, worker: _Worker) -> None:
+        """Make `worker` one of these shards' workers (the last so far)."""
+        self._inboxes.append(worker.inbox)
+        self._outboxes.append(worker.outbox)
+        self._processes.append(worker.process)
 
     def _spares_fit(self) -> bool:
         """Whether spares can work for these shards: they check on the network (they were
@@ -292,15 +278,29 @@ def _check(
 
 
 @dataclass
-class _Spare:
-    """A checking worker forked ahead of its `Shards` (`spares`), and the parent's pipe ends."""
+class _Worker:
+    """A forked checking worker (a `Shards`'s, or a spare forked ahead of it), and this
+    process's ends of its pipes."""
 
     process: multiprocessing.process.BaseProcess
     inbox: Connection
     outbox: Connection
 
 
-_spares: list[_Spare] = []
+def _launch(
+    context: multiprocessing.context.ForkContext, target: Callable[..., None], *args: object
+) -> _Worker:
+    """Fork a worker that runs `target(inbox, outbox, *args)` on its ends of two new pipes."""
+    inbox_read, inbox_write = context.Pipe(duplex=False)
+    outbox_read, outbox_write = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(inbox_read, outbox_write, *args), daemon=True)
+    process.start()
+    inbox_read.close()
+    outbox_write.close()
+    return _Worker(process, inbox_write, outbox_read)
+
+
+_spares: list[_Worker] = []
 """The spares forked by the innermost `spares` and not yet taken by a `Shards`."""
 
 
@@ -321,19 +321,9 @@ def spares(count: int) -> Iterator[None]:
         yield
         return
     context = multiprocessing.get_context("fork")
-    forked: list[_Spare] = []
     gc.freeze()
     try:
-        for _ in range(count):
-            inbox_read, inbox_write = context.Pipe(duplex=False)
-            outbox_read, outbox_write = context.Pipe(duplex=False)
-            process = context.Process(
-                target=_spare, args=(inbox_read, outbox_write, os.getpid()), daemon=True
-            )
-            process.start()
-            inbox_read.close()
-            outbox_write.close()
-            forked.append(_Spare(process, inbox_write, outbox_read))
+        forked = [_launch(context, _spare, os.getpid()) for _ in range(count)]
     finally:
         gc.unfreeze()
     outer = _spares[:]
@@ -345,7 +335,7 @@ def spares(count: int) -> Iterator[None]:
         _spares[:] = outer
 
 
-def _take_spares(count: int) -> list[_Spare]:
+def _take_spares(count: int) -> list[_Worker]:
     """Up to `count` of the forked spares, no longer spare; the others are stopped at once (a
     run has one `Shards`: they would only hold their memory until it ends)."""
     taken = _spares[:count]
@@ -360,7 +350,7 @@ def _stop_spares() -> None:
     _spares.clear()
 
 
-def _stop(stopped: list[_Spare]) -> None:
+def _stop(stopped: list[_Worker]) -> None:
     """Close the pipes of spares, and end them."""
     for spare in stopped:
         spare.inbox.close()
