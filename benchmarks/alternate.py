@@ -7,8 +7,9 @@ by run (A, B, A, B, ...), against one server started here with its access log, a
 the log when each run's first request and its last request for a slow URL (`/delay/`) arrived:
 the first says how long a checker takes to start, the last how fast it asks.
 
-A checker is `NAME` or `NAME=SPEC`. `lychee` runs the harness's lychee with check_bench's
-`equal` profile; any other name runs citecheck with the same profile, and SPEC adds to its
+A checker is `NAME` or `NAME=SPEC`. `lychee` runs the harness's lychee with the `equal`
+profile check_bench.py uses (the command line of the harness's adapter); any other name runs
+citecheck (`.venv/bin/citecheck`, or `$CITECHECK`) with the same profile, and SPEC adds to its
 command line: words are flags, `EXE:PATH` runs another citecheck executable (another
 checkout's, to compare commits), `ENV:NAME=VALUE` sets its environment.
 
@@ -24,6 +25,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -56,18 +58,16 @@ class Timing:
 
 
 def checker(argument: str, concurrency: int, pages: list[str]) -> Checker:
-    """The checker `NAME` or `NAME=SPEC` stands for (see the module docstring)."""
+    """The checker `NAME` or `NAME=SPEC` stands for (see the module docstring): its command
+    line as the harness's adapter (`tools.py`, on sys.path) makes it for the `equal` profile."""
+    import tools  # type: ignore[import-not-found]
+
     name, _, spec = argument.partition("=")
     environment = dict(os.environ)
+    context = tools.Ctx(pages, "md", concurrency, 10, "equal", str(BENCH / "runs"))
     if name == "lychee":
-        command = [
-            str(BENCH / ".venv" / "bin" / "lychee"), "--no-progress", "--format", "json",
-            "--max-concurrency", str(concurrency), "--timeout", "10",
-            "--host-concurrency", str(concurrency), "--host-request-interval", "0ms",
-            "--max-retries", "0", "--", *pages,
-        ]  # fmt: skip
-        return Checker(name, command, environment)
-    executable = str(ROOT / ".venv" / "bin" / "citecheck")
+        return Checker(name, tools.TOOLS["lychee"].command(context), environment)
+    executable = os.environ.get("CITECHECK", str(ROOT / ".venv" / "bin" / "citecheck"))
     extra = []
     for word in spec.split():
         if word.startswith("EXE:"):
@@ -77,12 +77,9 @@ def checker(argument: str, concurrency: int, pages: list[str]) -> Checker:
             environment[key] = value
         else:
             extra.append(word)
-    command = [
-        executable, "check", "--format", "json", "--allow-private", "--no-archive", "--no-cache",
-        "--max-concurrency", str(concurrency), "--timeout", "10", "--retries", "0",
-        "--host-concurrency", str(concurrency), *extra, *pages,
-    ]  # fmt: skip
-    return Checker(name, command, environment)
+    command = tools.TOOLS["citecheck"].command(context)
+    flags = command[1 : len(command) - len(pages)]
+    return Checker(name, [executable, *flags, *extra, *pages], environment)
 
 
 def control(path: str) -> dict[str, object]:
@@ -139,6 +136,7 @@ def main() -> None:
     parser.add_argument("checkers", nargs="+", help="NAME or NAME=SPEC")
     parser.add_argument("--bench", type=Path, default=BENCH)
     args = parser.parse_args()
+    sys.path.insert(0, str(args.bench))  # the harness's tools.py
     pages = sorted(str(page) for page in (args.bench / "corpus" / args.corpus / "md").glob("*.md"))
     if not pages:
         parser.error(f"no corpus {args.corpus} in {args.bench} (run check_bench.py first)")
